@@ -1,0 +1,160 @@
+"""The :class:`Derivation` record: a derivation a reader can follow, step by step.
+
+A derivation is built by *doing* sympy operations on its premises; every intermediate object is
+recorded as a step with a sentence saying what was done, and the named outcomes are stored in
+``results``. It renders itself as Markdown with LaTeX.
+
+>>> import sympy
+>>> x = sympy.Symbol("x")
+>>> d = Derivation("Minimum of a parabola", assumptions=["a > 0"])
+>>> E = d.step("Premise: the loss", (x - 2) ** 2)
+>>> sol = d.step("Solve dE/dx = 0", sympy.solve(sympy.diff(E, x), x))
+>>> d.result("x_min", sol[0])
+2
+>>> print(d.to_markdown().splitlines()[0])
+### Minimum of a parabola
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import sympy
+
+__all__ = ["Derivation", "register", "registered", "derive", "latex"]
+
+T = TypeVar("T")
+
+
+def latex(obj: Any) -> str:
+    """LaTeX for a sympy object, or a container of them (tuples, lists, dicts)."""
+    if isinstance(obj, dict):
+        return r",\quad ".join(f"{latex(k)} \\mapsto {latex(v)}" for k, v in obj.items())
+    if isinstance(obj, (list, tuple)) and not isinstance(obj, sympy.Basic):
+        return r"\left(" + ", ".join(latex(o) for o in obj) + r"\right)"
+    if isinstance(obj, str):
+        return r"\text{" + obj + "}"
+    return sympy.latex(obj)
+
+
+@dataclass
+class Derivation:
+    """A derivation record.
+
+    Attributes
+    ----------
+    title : str
+        What is derived.
+    steps : list of (str, object)
+        Ordered steps: a sentence and the sympy object it produced (``None`` for prose only).
+    results : dict of str to sympy object
+        Named results, e.g. ``results["eta_max"]``.
+    assumptions : list of str
+        Premises and conditions under which the results hold.
+    references : list of str
+        Lecture slide or paper each result comes from.
+    claims : dict of str to str
+        For a result name, which kind of claim it is ("exact", "upper bound", "lower bound",
+        "asymptote") when that is not plain equality.
+    name : str
+        Registry name (the function that builds it), used by ``physml derive NAME``.
+    """
+
+    title: str
+    steps: list[tuple[str, Any]] = field(default_factory=list)
+    results: dict[str, Any] = field(default_factory=dict)
+    assumptions: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    claims: dict[str, str] = field(default_factory=dict)
+    name: str = ""
+
+    def step(self, text: str, obj: T = None) -> T:  # type: ignore[assignment]
+        """Record a step and return its object, so a derivation reads as a chain."""
+        self.steps.append((text, obj))
+        return obj
+
+    def note(self, text: str) -> None:
+        """Record a prose-only step (a remark the reader needs)."""
+        self.steps.append((text, None))
+
+    def result(self, key: str, value: T, text: str | None = None, claim: str | None = None) -> T:
+        """Store a named result (and record it as a step when ``text`` is given)."""
+        if text is not None:
+            self.steps.append((text, value))
+        self.results[key] = value
+        if claim is not None:
+            self.claims[key] = claim
+        return value
+
+    def __getitem__(self, key: str) -> Any:
+        return self.results[key]
+
+    def to_markdown(self, heading: str = "###") -> str:
+        """Render as Markdown with ``$...$`` / ``$$...$$`` LaTeX."""
+        out = [f"{heading} {self.title}", ""]
+        if self.assumptions:
+            out.append("**Assumptions.** " + "; ".join(self.assumptions) + ".")
+            out.append("")
+        for i, (text, obj) in enumerate(self.steps, 1):
+            out.append(f"{i}. {text}")
+            if obj is not None:
+                out.append("")
+                out.append(f"   $$ {latex(obj)} $$")
+            out.append("")
+        if self.results:
+            out.append("**Results.**")
+            out.append("")
+            for key, value in self.results.items():
+                kind = self.claims.get(key)
+                suffix = f" *({kind})*" if kind else ""
+                out.append(f"- `{key}`: ${latex(value)}${suffix}")
+            out.append("")
+        if self.references:
+            out.append("**References.** " + "; ".join(self.references) + ".")
+            out.append("")
+        return "\n".join(out)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def __str__(self) -> str:
+        return self.to_markdown()
+
+
+_REGISTRY: dict[str, Callable[[], Derivation]] = {}
+# Modules whose derivations register themselves on import.
+_MODULES = ("theory.optimization", "theory.networks")
+
+
+def register(fn: Callable[[], Derivation]) -> Callable[[], Derivation]:
+    """Decorator: make a zero-argument derivation function available to ``physml derive``."""
+    _REGISTRY[fn.__name__] = fn
+    return fn
+
+
+def registered() -> dict[str, Callable[[], Derivation]]:
+    """All registered derivation functions, by name (imports the theory modules)."""
+    import importlib
+
+    for mod in _MODULES:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:  # a theory module not written yet
+            if exc.name != mod:
+                raise
+    return dict(_REGISTRY)
+
+
+def derive(name: str) -> Derivation:
+    """Run the registered derivation ``name`` and return its record."""
+    table = registered()
+    if name not in table:
+        raise ValueError(f"unknown derivation {name!r}; known: {', '.join(sorted(table))}")
+    d = table[name]()
+    if not d.name:
+        d.name = name
+    return d
+
+
