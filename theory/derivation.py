@@ -156,5 +156,3 @@ def derive(name: str) -> Derivation:
     if not d.name:
         d.name = name
     return d
-
-

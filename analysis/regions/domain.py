@@ -35,7 +35,9 @@ def normalize_domain(domain: Sequence[Any] | None, d_in: int) -> Box | None:
     except TypeError as exc:
         raise TypeError("domain must be None or a sequence of (lo, hi) pairs") from exc
     if len(pairs) != d_in:
-        raise ValueError(f"domain has {len(pairs)} (lo, hi) pairs but the network has {d_in} inputs")
+        raise ValueError(
+            f"domain has {len(pairs)} (lo, hi) pairs but the network has {d_in} inputs"
+        )
     out = []
     for i, pair in enumerate(pairs):
         try:
