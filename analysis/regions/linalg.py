@@ -1,0 +1,209 @@
+"""Exact rational linear algebra on small dense matrices of Fractions.
+
+Matrices are sequences of rows (lists, tuples or 2-D numpy object arrays); entries may be
+ints, Fractions or anything :func:`analysis.exact.to_fraction` accepts (a float is its exact
+dyadic rational). Results are lists of :class:`fractions.Fraction`, never rounded.
+
+Gaussian elimination over the rationals (Q is a field, so every pivot is exact):
+
+>>> from fractions import Fraction as F
+>>> rank([[1, 2], [2, 4]])
+1
+>>> solve([[1, 1], [1, -1]], [3, 1])
+[Fraction(2, 1), Fraction(1, 1)]
+>>> [[str(v) for v in vec] for vec in nullspace([[1, 1, 1]])]
+[['-1', '1', '0'], ['-1', '0', '1']]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from analysis.exact import to_fraction
+
+__all__ = ["as_fraction_matrix", "rref", "rank", "solve", "nullspace", "det"]
+
+Matrix = list[list[Fraction]]
+
+
+def as_fraction_matrix(M: Any, where: str = "matrix") -> Matrix:
+    """Copy ``M`` into a list of rows of Fractions; ``ValueError`` for ragged rows.
+
+    >>> as_fraction_matrix([[1, 0.5]])
+    [[Fraction(1, 1), Fraction(1, 2)]]
+    """
+    rows = [list(r) for r in M]
+    if rows:
+        n = len(rows[0])
+        for i, r in enumerate(rows):
+            if len(r) != n:
+                raise ValueError(f"{where}: row {i} has {len(r)} entries, row 0 has {n}")
+    return [[to_fraction(v, where) for v in r] for r in rows]
+
+
+def rref(M: Any) -> tuple[Matrix, list[int]]:
+    """Reduced row echelon form of ``M`` and its pivot columns, exactly.
+
+    Parameters
+    ----------
+    M : sequence of rows
+        An ``m x n`` matrix of rationals.
+
+    Returns
+    -------
+    R : list of list of Fraction
+        The reduced row echelon form (zero rows removed: ``len(R) == rank``).
+    pivots : list of int
+        The pivot column of each row of ``R``.
+
+    Examples
+    --------
+    >>> R, piv = rref([[2, 4, 2], [1, 2, 3]])
+    >>> [[str(v) for v in r] for r in R], piv
+    ([['1', '2', '0'], ['0', '0', '1']], [0, 2])
+    """
+    A = as_fraction_matrix(M)
+    m = len(A)
+    n = len(A[0]) if m else 0
+    pivots: list[int] = []
+    r = 0
+    for c in range(n):
+        if r == m:
+            break
+        p = next((i for i in range(r, m) if A[i][c] != 0), None)
+        if p is None:
+            continue
+        A[r], A[p] = A[p], A[r]
+        pr = A[r]
+        inv = 1 / pr[c]
+        if inv != 1:
+            pr = A[r] = [v * inv for v in pr]
+        for i in range(m):
+            if i != r:
+                f = A[i][c]
+                if f != 0:
+                    Ai = A[i]
+                    A[i] = [a - f * b if b else a for a, b in zip(Ai, pr)]
+        pivots.append(c)
+        r += 1
+    return A[:r], pivots
+
+
+def rank(M: Any) -> int:
+    """The exact rank of ``M`` (0 for an empty matrix).
+
+    >>> rank([[1, 0, 1], [0, 1, 1], [1, 1, 2]])
+    2
+    >>> rank([])
+    0
+    """
+    A = as_fraction_matrix(M)
+    m = len(A)
+    n = len(A[0]) if m else 0
+    r = 0
+    for c in range(n):
+        if r == m:
+            break
+        p = next((i for i in range(r, m) if A[i][c] != 0), None)
+        if p is None:
+            continue
+        A[r], A[p] = A[p], A[r]
+        pr = A[r]
+        for i in range(r + 1, m):
+            f = A[i][c]
+            if f != 0:
+                q = f / pr[c]
+                A[i] = [a - q * b if b else a for a, b in zip(A[i], pr)]
+        r += 1
+    return r
+
+
+def solve(A: Any, b: Sequence[Any]) -> list[Fraction] | None:
+    """A particular exact solution of ``A x = b`` (free variables set to 0), or ``None``.
+
+    Parameters
+    ----------
+    A : sequence of rows
+        An ``m x n`` matrix of rationals (``m`` may be 0: any ``x`` solves it).
+    b : sequence
+        The right-hand side, length ``m``.
+
+    Returns
+    -------
+    list of Fraction or None
+        ``x`` of length ``n`` with ``A x = b`` exactly; ``None`` when the system is
+        inconsistent.
+
+    Examples
+    --------
+    >>> solve([[1, 2], [2, 4]], [1, 2])
+    [Fraction(1, 1), Fraction(0, 1)]
+    >>> solve([[1, 2], [2, 4]], [1, 3]) is None
+    True
+    """
+    rows = as_fraction_matrix(A, "A")
+    rhs = [to_fraction(v, "b") for v in b]
+    if len(rhs) != len(rows):
+        raise ValueError(f"solve: A has {len(rows)} rows but b has {len(rhs)} entries")
+    if not rows:
+        raise ValueError("solve: A has no rows, so the number of unknowns is unknown")
+    n = len(rows[0])
+    R, piv = rref([r + [v] for r, v in zip(rows, rhs)])
+    if piv and piv[-1] == n:
+        return None
+    x = [Fraction(0)] * n
+    for row, c in zip(R, piv):
+        x[c] = row[n]
+    return x
+
+
+def nullspace(M: Any) -> Matrix:
+    """A basis of the right null space ``{x : M x = 0}``, one exact vector per free column.
+
+    >>> nullspace([[1, 0], [0, 1]])
+    []
+    >>> nullspace([[0, 0]])
+    [[Fraction(1, 1), Fraction(0, 1)], [Fraction(0, 1), Fraction(1, 1)]]
+    """
+    A = as_fraction_matrix(M)
+    if not A:
+        raise ValueError("nullspace: the matrix has no rows, so its width is unknown")
+    n = len(A[0])
+    R, piv = rref(A)
+    free = [c for c in range(n) if c not in set(piv)]
+    basis = []
+    for f in free:
+        v = [Fraction(0)] * n
+        v[f] = Fraction(1)
+        for row, c in zip(R, piv):
+            v[c] = -row[f]
+        basis.append(v)
+    return basis
+
+
+def det(M: Any) -> Fraction:
+    """The exact determinant of a square matrix.
+
+    >>> det([[1, 2], [3, 4]])
+    Fraction(-2, 1)
+    """
+    A = as_fraction_matrix(M)
+    n = len(A)
+    if any(len(r) != n for r in A):
+        raise ValueError("det: the matrix must be square")
+    d = Fraction(1)
+    for c in range(n):
+        p = next((i for i in range(c, n) if A[i][c] != 0), None)
+        if p is None:
+            return Fraction(0)
+        if p != c:
+            A[c], A[p] = A[p], A[c]
+            d = -d
+        d *= A[c][c]
+        for i in range(c + 1, n):
+            q = A[i][c] / A[c][c]
+            if q:
+                A[i] = [a - q * b for a, b in zip(A[i], A[c])]
+    return d
