@@ -23,7 +23,7 @@ from typing import Any
 
 from analysis.exact import to_fraction
 
-__all__ = ["as_fraction_matrix", "rref", "rank", "solve", "nullspace", "det"]
+__all__ = ["as_fraction_matrix", "rref", "rank", "solve", "nullspace", "det", "interior_point"]
 
 Matrix = list[list[Fraction]]
 
@@ -207,3 +207,103 @@ def det(M: Any) -> Fraction:
             if q:
                 A[i] = [a - q * b for a, b in zip(A[i], A[c])]
     return d
+
+
+def interior_point(G: Any, h: Sequence[Any], n: int | None = None) -> list[Fraction] | None:
+    """An exact point ``y`` with ``G y < h`` strictly in every row, or ``None`` if none exists.
+
+    Decided by an exact simplex method in rational arithmetic (Bland's rule, so it always
+    terminates) on the homogenised problem
+
+    .. math:: \\max s \\;\\text{s.t.}\\; G y - h \\tau + s \\mathbf{1} \\le 0,\\;
+              s \\le \\tau,\\; s \\le 1,\\; \\tau, s \\ge 0,
+
+    whose origin is feasible (no phase one); the open set is non-empty iff the optimum has
+    ``s > 0``, and then ``y / tau`` is a strictly interior point.
+
+    Parameters
+    ----------
+    G : sequence of rows
+        ``m x n`` constraint matrix (``m`` may be 0; then pass ``n``).
+    h : sequence
+        Right-hand sides, length ``m``.
+    n : int, optional
+        Number of unknowns, needed only when ``G`` has no rows.
+
+    Returns
+    -------
+    list of Fraction or None
+
+    Examples
+    --------
+    >>> y = interior_point([[1, 0], [0, 1], [-1, -1]], [1, 1, 0])   # x<1, y<1, x+y>0
+    >>> y is not None and y[0] < 1 and y[1] < 1 and y[0] + y[1] > 0
+    True
+    >>> interior_point([[1], [-1]], [0, 0]) is None                  # x < 0 and x > 0
+    True
+    """
+    rows = as_fraction_matrix(G, "G")
+    rhs = [to_fraction(v, "h") for v in h]
+    if len(rhs) != len(rows):
+        raise ValueError(f"interior_point: G has {len(rows)} rows but h has {len(rhs)}")
+    if rows:
+        n = len(rows[0])
+    elif n is None:
+        raise ValueError("interior_point: G has no rows; pass n, the number of unknowns")
+    if not rows:
+        return [Fraction(0)] * n
+    m = len(rows)
+    # columns: u (n), v (n), tau, s, then m + 2 slacks; rhs last
+    nv = 2 * n + 2
+    ncol = nv + m + 2
+    zero, one = Fraction(0), Fraction(1)
+    T: list[list[Fraction]] = []
+    for i, (g, hi) in enumerate(zip(rows, rhs)):
+        r = [*g, *(-v for v in g), -hi, one] + [zero] * (m + 2) + [zero]
+        r[nv + i] = one
+        T.append(r)
+    r = [zero] * (ncol + 1)
+    r[2 * n], r[2 * n + 1], r[nv + m] = -one, one, one  # s - tau <= 0
+    T.append(r)
+    r = [zero] * (ncol + 1)
+    r[2 * n + 1], r[nv + m + 1], r[ncol] = one, one, one  # s <= 1
+    T.append(r)
+    basis = list(range(nv, ncol))
+    # objective row: reduced costs of maximising s  (z - s = 0)
+    z = [zero] * (ncol + 1)
+    z[2 * n + 1] = -one
+    while True:
+        enter = next((j for j in range(ncol) if z[j] < 0), None)  # Bland: lowest index
+        if enter is None:
+            break
+        best: tuple[Fraction, int] | None = None
+        leave = -1
+        for i, row in enumerate(T):
+            a = row[enter]
+            if a > 0:
+                ratio = row[ncol] / a
+                key = (ratio, basis[i])
+                if best is None or key < best:
+                    best, leave = key, i
+        if leave < 0:  # unbounded cannot happen (s <= 1), kept for safety
+            break
+        prow = T[leave]
+        piv = prow[enter]
+        if piv != 1:
+            prow = T[leave] = [v / piv for v in prow]
+        for i, row in enumerate(T):
+            if i != leave and row[enter] != 0:
+                f = row[enter]
+                T[i] = [a - f * b if b else a for a, b in zip(row, prow)]
+        f = z[enter]
+        z = [a - f * b if b else a for a, b in zip(z, prow)]
+        basis[leave] = enter
+    if z[ncol] <= 0:
+        return None
+    val = [zero] * nv
+    for i, bcol in enumerate(basis):
+        if bcol < nv:
+            val[bcol] = T[i][ncol]
+    tau = val[2 * n]
+    y = [(val[j] - val[n + j]) / tau for j in range(n)]
+    return y
