@@ -143,6 +143,75 @@ class ReLUNetwork:
 
     __hash__ = None  # type: ignore[assignment]
 
+    # ------------------------------------------------------------------ adapters
+    # Thin wrappers over analysis.network_io (imported lazily: it imports this module).
+    @classmethod
+    def random(
+        cls,
+        widths: Sequence[int],
+        init: str = "he",
+        seed: int | np.random.Generator | None = None,
+        bias_scale: float = 0.1,
+    ) -> ReLUNetwork:
+        """Random network, widths ``(D_i, n_1, ..., n_K, D_o)``; see ``network_io.random_network``.
+
+        >>> ReLUNetwork.random((2, 5, 5, 1), seed=0).hidden_widths
+        (5, 5)
+        """
+        from analysis.network_io import random_network
+
+        return random_network(widths, init=init, seed=seed, bias_scale=bias_scale)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> ReLUNetwork:
+        """From a torch ``nn.Sequential`` of Linear/ReLU; see ``network_io.from_torch``."""
+        from analysis.network_io import from_torch
+
+        return from_torch(module)
+
+    def to_torch(self, dtype: Any = None) -> Any:
+        """A torch ``nn.Sequential`` (float64 by default); see ``network_io.to_torch``."""
+        from analysis.network_io import to_torch
+
+        return to_torch(self, dtype=dtype)
+
+    @classmethod
+    def from_flax(cls, params: Any) -> ReLUNetwork:
+        """From a flax parameter tree of Dense layers; see ``network_io.from_flax``."""
+        from analysis.network_io import from_flax
+
+        return from_flax(params)
+
+    def save_npz(self, path: Any) -> None:
+        """Write an ``.npz`` file (exact, no pickle); see ``network_io.save_npz``."""
+        from analysis.network_io import save_npz
+
+        save_npz(self, path)
+
+    @classmethod
+    def load_npz(cls, path: Any) -> ReLUNetwork:
+        """Read an ``.npz`` file without unpickling; see ``network_io.load_npz``."""
+        from analysis.network_io import load_npz
+
+        return load_npz(path)
+
+    def to_json(self, indent: int | None = None) -> str:
+        """JSON with exact ``"p/q"`` entries; see ``network_io.to_json``.
+
+        >>> ReLUNetwork.from_json(ReLUNetwork([[["1/3"]]], [[1]]).to_json()).exact_weights[0]
+        array([[Fraction(1, 3)]], dtype=object)
+        """
+        from analysis.network_io import to_json
+
+        return to_json(self, indent=indent)
+
+    @classmethod
+    def from_json(cls, text: Any) -> ReLUNetwork:
+        """From :meth:`to_json` text; see ``network_io.from_json``."""
+        from analysis.network_io import from_json
+
+        return from_json(text)
+
     # ------------------------------------------------------------------ evaluation
     def _check_batch(self, x: Any) -> tuple[np.ndarray, bool]:
         X = np.asarray(x, dtype=np.float64)
