@@ -1,0 +1,336 @@
+"""Exact strict feasibility of linear systems: is ``{x : A x + b > 0}`` non-empty?
+
+A polyhedron given by strict inequalities is full-dimensional exactly when this open set is
+non-empty. We decide it with the *max-slack* linear program
+
+.. math::
+
+    \\max_{x, t} \\; t \\quad \\text{s.t.} \\quad A x + b \\ge t \\mathbf{1}, \\quad t \\le 1,
+
+with no box on ``x`` (so unbounded polyhedra, even ones far from the origin, are handled):
+the open set is non-empty iff the optimum ``t*`` is ``> 0``, and then the optimal ``x`` is an
+interior point with margin ``t*``. The cap ``t <= 1`` keeps the LP bounded.
+
+Two solvers share this formulation:
+
+* a float64 dense simplex (fast), whose answer is only a *candidate*: a point is accepted after
+  its strict inequalities are verified in exact integer arithmetic; an infeasibility answer is
+  accepted after its Farkas certificate ``y >= 0, y != 0, y^T A = 0, y^T b <= 0`` is recomputed
+  exactly on the dual support;
+* an exact simplex in :class:`fractions.Fraction` with Bland's rule (terminates on every
+  degenerate input), which decides whenever the float answer cannot be certified.
+
+>>> p = interior_point([[1, 0], [0, 1], [-1, -1]], [0, 0, 1])   # open triangle
+>>> p[0] > 0 and p[1] > 0 and p[0] + p[1] < 1
+True
+>>> interior_point([[1], [-1]], [0, 0]) is None             # x > 0 and -x > 0
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from analysis.exact import to_fraction
+
+__all__ = ["interior_point", "exact_interior_point", "IntPoint"]
+
+#: An exact rational point as (integer numerators, common positive denominator).
+IntPoint = tuple[tuple[int, ...], int]
+
+
+# ----------------------------------------------------------------------------- exact simplex
+def _simplex_max_slack(A: list[list[Fraction]], b: list[Fraction]) -> tuple[Fraction, list]:
+    """Exact optimum ``t*`` of the max-slack LP and an optimal ``x`` (Bland's rule)."""
+    m = len(A)
+    d = len(A[0]) if m else 0
+    t0 = min([Fraction(0), *b])
+    # Variables u = (x+ [d], x- [d], s); s = t - t0 >= 0 (x = 0, s = 0 is feasible).
+    # Constraint rows: -a.x+ + a.x- + s <= b_i - t0;  s <= 1 - t0.
+    n = 2 * d + 1
+    T = [[-a for a in row] + list(row) + [Fraction(1)] for row in A]
+    T.append([Fraction(0)] * (2 * d) + [Fraction(1)])
+    rhs = [bi - t0 for bi in b] + [1 - t0]
+    cost = [Fraction(0)] * (2 * d) + [Fraction(1)]
+    z = Fraction(0)
+    nonbasic = list(range(n))  # variable labels 0..n-1 are structural, n.. are slacks
+    basic = [n + i for i in range(m + 1)]
+    while True:
+        cand = [j for j in range(n) if cost[j] > 0]
+        if not cand:
+            break
+        e = min(cand, key=lambda j: nonbasic[j])
+        best = None
+        for i in range(m + 1):
+            p = T[i][e]
+            if p > 0:
+                ratio = rhs[i] / p
+                if best is None or ratio < best[0] or (ratio == best[0] and basic[i] < best[2]):
+                    best = (ratio, i, basic[i])
+        if best is None:  # cannot happen: s is capped
+            raise RuntimeError("max-slack LP unbounded")
+        r = best[1]
+        p = T[r][e]
+        row = [v / p for v in T[r]]
+        row[e] = 1 / p
+        rr = rhs[r] / p
+        for i in range(m + 1):
+            if i == r:
+                continue
+            f = T[i][e]
+            if f:
+                Ti = T[i]
+                for j in range(n):
+                    if j != e and row[j]:
+                        Ti[j] -= f * row[j]
+                Ti[e] = -f * row[e]
+                rhs[i] -= f * rr
+        ce = cost[e]
+        z += ce * rr
+        for j in range(n):
+            if j != e and row[j]:
+                cost[j] -= ce * row[j]
+        cost[e] = -ce * row[e]
+        T[r] = row
+        rhs[r] = rr
+        basic[r], nonbasic[e] = nonbasic[e], basic[r]
+    u = [Fraction(0)] * n
+    for i, lab in enumerate(basic):
+        if lab < n:
+            u[lab] = rhs[i]
+    x = [u[k] - u[d + k] for k in range(d)]
+    return z + t0, x
+
+
+def exact_interior_point(A: Sequence[Sequence[Any]], b: Sequence[Any]) -> tuple[Fraction, ...] | None:
+    """Decide ``{x : A x + b > 0} != {}`` exactly; return an interior point or ``None``.
+
+    Parameters
+    ----------
+    A : sequence of rows
+        ``m x d`` rational matrix (``m >= 1``).
+    b : sequence
+        Length ``m``.
+
+    Returns
+    -------
+    tuple of Fraction or None
+        A point with every ``a_i . x + b_i > 0`` exactly, or ``None`` if there is none.
+
+    Examples
+    --------
+    >>> exact_interior_point([[1, 1], [-1, -1]], [0, 0]) is None
+    True
+    >>> exact_interior_point([[1, 1], [-1, -1]], [0, 1])
+    (Fraction(1, 2), Fraction(0, 1))
+    """
+    Af = [[to_fraction(v, "A") for v in row] for row in A]
+    bf = [to_fraction(v, "b") for v in b]
+    if len(Af) != len(bf):
+        raise ValueError(f"A has {len(Af)} rows but b has {len(bf)} entries")
+    if not Af:
+        raise ValueError("need at least one inequality (the dimension is unknown)")
+    tstar, x = _simplex_max_slack(Af, bf)
+    if tstar <= 0:
+        return None
+    return tuple(x)
+
+
+# ----------------------------------------------------------------------------- float path
+def _float_rows(rows: Sequence[Sequence[int]], consts: Sequence[int]) -> np.ndarray:
+    """Rows ``[a | b]`` as float64, each scaled by a power of two to unit-ish size."""
+    out = np.empty((len(rows), len(rows[0]) + 1))
+    for i, (r, c) in enumerate(zip(rows, consts)):
+        big = max(max(abs(v) for v in r), abs(c)).bit_length()
+        sh = big - 60
+        if sh > 0:  # approximate: only a candidate, verified exactly afterwards
+            vals = [v >> sh for v in r] + [c >> sh]
+        else:
+            vals = [*r, c]
+        out[i] = vals
+    return out
+
+
+def _float_simplex(M: np.ndarray, max_iter: int = 200) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """Float dense simplex on the max-slack LP with normalized rows ``M = [A | b]``.
+
+    Returns ``(t*, x, y)`` with ``y`` the dual multipliers of the rows, or ``None`` on failure.
+    """
+    m, d1 = M.shape
+    d = d1 - 1
+    A = M[:, :d]
+    b = M[:, d]
+    t0 = min(0.0, float(b.min()))
+    n = 2 * d + 1
+    T = np.zeros((m + 1, n))
+    T[:m, :d] = -A
+    T[:m, d : 2 * d] = A
+    T[:, 2 * d] = 1.0
+    rhs = np.empty(m + 1)
+    rhs[:m] = b - t0
+    rhs[m] = 1.0 - t0
+    cost = np.zeros(n)
+    cost[2 * d] = 1.0
+    nonbasic = np.arange(n)
+    basic = np.arange(n, n + m + 1)
+    eps = 1e-12
+    for _ in range(max_iter):
+        e = int(np.argmax(cost))
+        if cost[e] <= eps:
+            break
+        col = T[:, e]
+        pos = col > eps
+        if not pos.any():
+            return None
+        ratios = np.full(m + 1, np.inf)
+        ratios[pos] = rhs[pos] / col[pos]
+        r = int(np.argmin(ratios))
+        p = T[r, e]
+        row = T[r] / p
+        row[e] = 1.0 / p
+        rr = rhs[r] / p
+        f = col.copy()
+        f[r] = 0.0
+        old_e = T[:, e].copy()
+        T -= np.outer(f, row)
+        T[:, e] = -old_e * row[e]
+        rhs -= f * rr
+        T[r] = row
+        rhs[r] = rr
+        ce = cost[e]
+        cost = cost - ce * row
+        cost[e] = -ce * row[e]
+        basic[r], nonbasic[e] = nonbasic[e], basic[r]
+    else:
+        return None
+    u = np.zeros(n + m + 1)
+    u[basic] = rhs
+    x = u[:d] - u[d : 2 * d]
+    # Dual value of row i = -(reduced cost of its slack) when the slack is nonbasic.
+    y = np.zeros(m + 1)
+    for j, lab in enumerate(nonbasic):
+        if lab >= n:
+            y[lab - n] = -cost[j]
+    return float(u[2 * d] + t0), x, y[:m]
+
+
+def _verify_point(
+    rows: Sequence[Sequence[int]], consts: Sequence[int], x: np.ndarray
+) -> IntPoint | None:
+    """The float point ``x`` as an exact dyadic point if it satisfies every row strictly."""
+    if not np.all(np.isfinite(x)):
+        return None
+    ratios = [float(v).as_integer_ratio() for v in x]
+    den = max(q for _, q in ratios)
+    X = tuple(p * (den // q) for p, q in ratios)
+    for r, c in zip(rows, consts):
+        if sum(a * xi for a, xi in zip(r, X)) + c * den <= 0:
+            return None
+    return X, den
+
+
+def _farkas(
+    rows: Sequence[Sequence[int]], consts: Sequence[int], y: np.ndarray
+) -> bool:
+    """Exactly verify infeasibility from the float duals' support (True = certified)."""
+    from analysis.regions.linalg import solve
+
+    ymax = float(np.max(y)) if y.size else 0.0
+    if ymax <= 0:
+        return False
+    support = [i for i in range(len(rows)) if y[i] > 1e-9 * ymax]
+    d = len(rows[0])
+    # y_S >= 0 with sum 1, A_S^T y_S = 0, b_S . y_S <= 0.
+    M = [[rows[i][k] for i in support] for k in range(d)] + [[1] * len(support)]
+    sol = solve(M, [0] * d + [1])
+    if sol is None or any(v < 0 for v in sol):
+        return False
+    return sum(v * consts[i] for v, i in zip(sol, support)) <= 0
+
+
+def _int_interior(rows: Sequence[Sequence[int]], consts: Sequence[int]) -> IntPoint | None:
+    """Strict feasibility of integer rows; float candidate, exact certificate or exact LP."""
+    m = len(rows)
+    # constant rows
+    keep = []
+    for i, r in enumerate(rows):
+        if any(r):
+            keep.append(i)
+        elif consts[i] <= 0:
+            return None
+    d = len(rows[0])
+    if not keep:
+        return tuple([0] * d), 1
+    rows = [rows[i] for i in keep]
+    consts = [consts[i] for i in keep]
+    M = _float_rows(rows, consts)
+    norms = np.linalg.norm(M[:, :d], axis=1)
+    M = M / norms[:, None]
+    res = _float_simplex(M) if m else None
+    if res is not None:
+        t, x, y = res
+        if t > 1e-9:
+            pt = _verify_point(rows, consts, x)
+            if pt is not None:
+                return pt
+        elif t < 1e-7 and _farkas(rows, consts, y):
+            return None
+    tstar, xe = _simplex_max_slack(
+        [[Fraction(v) for v in r] for r in rows], [Fraction(c) for c in consts]
+    )
+    if tstar <= 0:
+        return None
+    den = math.lcm(*(v.denominator for v in xe)) if xe else 1
+    return tuple(int(v * den) for v in xe), den
+
+
+def interior_point(
+    A: Sequence[Sequence[Any]], b: Sequence[Any], *, exact: bool = False
+) -> tuple[Fraction, ...] | None:
+    """An exact point with ``A x + b > 0`` (every row strictly), or ``None`` if none exists.
+
+    Parameters
+    ----------
+    A : sequence of rows
+        ``m x d`` rational matrix (ints, floats as exact dyadics, Fractions, ``"p/q"``).
+    b : sequence
+        Length ``m``.
+    exact : bool
+        Skip the float candidate and use only the exact simplex.
+
+    Returns
+    -------
+    tuple of Fraction or None
+        The answer is exact either way: float candidates are verified in rational arithmetic.
+
+    Examples
+    --------
+    >>> x, y = interior_point([[1, 0], [-1, 0]], [0, 1])   # 0 < x < 1, y free
+    >>> 0 < x < 1
+    True
+    >>> interior_point([[1, 1], [-2, -2]], [0, 0]) is None  # x+y > 0 and x+y < 0
+    True
+    """
+    Af = [[to_fraction(v, "A") for v in row] for row in A]
+    bf = [to_fraction(v, "b") for v in b]
+    if len(Af) != len(bf):
+        raise ValueError(f"A has {len(Af)} rows but b has {len(bf)} entries")
+    if not Af or not Af[0]:
+        raise ValueError("need at least one inequality in at least one variable")
+    if exact:
+        return exact_interior_point(Af, bf)
+    rows, consts = [], []
+    for r, c in zip(Af, bf):
+        den = math.lcm(c.denominator, *(v.denominator for v in r))
+        rows.append([int(v * den) for v in r])
+        consts.append(int(c * den))
+    pt = _int_interior(rows, consts)
+    if pt is None:
+        return None
+    X, den = pt
+    return tuple(Fraction(v, den) for v in X)
