@@ -1,0 +1,207 @@
+"""Exact linear regions of ReLU networks with one input.
+
+On the line every hidden unit's pre-activation is affine on each piece of the previous
+layers' subdivision, so the regions come from splitting intervals layer by layer at exact
+rational breakpoints ``x = -q/p`` (the root of the unit's affine pre-activation
+``p x + q`` on the piece, kept where it lies strictly inside the piece).
+
+What is counted
+---------------
+* ``kind="activation"``: the maximal open intervals of the domain on which the activation
+  pattern is constant (a unit whose pre-activation is exactly 0 on a whole interval counts as
+  inactive there). In one dimension each pattern's set is convex, so these are the intervals
+  between consecutive distinct breakpoints.
+* ``kind="linear"``: the maximal intervals on which the output is one affine map. Adjacent
+  activation intervals whose exact affine output maps are equal merge (the network is
+  continuous, so equal slopes at a shared end mean equal maps).
+
+``domain=None`` is all of R (the two outer regions are unbounded); otherwise a single
+``(lo, hi)`` pair, ``[(lo, hi)]``.
+
+>>> net = ReLUNetwork([[[1], [1]], [[1, -1]]], [[0, -1], [0]])   # relu(x) - relu(x - 1)
+>>> [(r.pattern, r.point) for r in iter_regions_1d(net)]   # doctest: +NORMALIZE_WHITESPACE
+[(((False, False),), (Fraction(-1, 1),)),
+ (((True, False),), (Fraction(1, 2),)),
+ (((True, True),), (Fraction(2, 1),))]
+>>> count_regions_1d(net), count_regions_1d(net, kind="linear")
+(3, 3)
+>>> same = ReLUNetwork([[[1], [1]], [[1, -1]]], [[0, 0], [0]])   # relu(x) - relu(x) = 0
+>>> count_regions_1d(same), count_regions_1d(same, kind="linear")
+(2, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+from analysis.networks import ReLUNetwork
+from analysis.regions.domain import normalize_domain
+from analysis.regions.types import Inequality, Region
+
+__all__ = ["iter_regions_1d", "count_regions_1d", "upper_bound_1d", "check_network_1d"]
+
+_ZERO = Fraction(0)
+_ONE = Fraction(1)
+
+
+def check_network_1d(net: Any) -> ReLUNetwork:
+    """Return ``net`` if it is a :class:`ReLUNetwork` with one input, else raise.
+
+    >>> check_network_1d(ReLUNetwork([[[1], [2]], [[1, 1]]], [[0, 0], [0]])).input_dim
+    1
+    """
+    if not isinstance(net, ReLUNetwork):
+        raise TypeError(f"net must be a ReLUNetwork, got {type(net).__name__}")
+    if net.input_dim != 1:
+        raise ValueError(
+            f"the 1-D region methods need a network with one input; this one has "
+            f"input_dim={net.input_dim} (layer 0 weights have shape "
+            f"{net.exact_weights[0].shape})"
+        )
+    return net
+
+
+def upper_bound_1d(net: ReLUNetwork) -> int:
+    """The 1-input upper bound ``prod(n_l + 1)`` on the number of regions (a bound, not exact).
+
+    >>> upper_bound_1d(ReLUNetwork([[[1], [1]], [[1], [1]], [[1, 1]]], [[0, 0], [0, 0], [0]]))
+    6
+    """
+    out = 1
+    for n in net.hidden_widths:
+        out *= n + 1
+    return out
+
+
+def _interior_point(lo: Fraction | None, hi: Fraction | None) -> Fraction:
+    if lo is None and hi is None:
+        return _ZERO
+    if lo is None:
+        assert hi is not None
+        return hi - 1
+    if hi is None:
+        return lo + 1
+    return (lo + hi) / 2
+
+
+def _domain_ends(domain: Any) -> tuple[Fraction | None, Fraction | None]:
+    box = normalize_domain(domain, 1)
+    if box is None:
+        return None, None
+    return box[0]
+
+
+def iter_regions_1d(net: ReLUNetwork, domain: Any = None) -> Iterator[Region]:
+    """The activation regions of a 1-input network, exactly, from left to right.
+
+    A generator: regions are produced one at a time (depth first over the layers), never
+    collected in a list.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+        A network with ``input_dim == 1``.
+    domain : None or [(lo, hi)]
+        ``None`` for all of R, else one ``(lo, hi)`` pair (exact rationals, ``lo < hi``).
+
+    Yields
+    ------
+    Region
+        ``pattern`` (per hidden layer, which units are active: pre-activation > 0),
+        ``point`` (the midpoint of a bounded region; ``end -/+ 1`` for an unbounded one),
+        ``inequalities`` (for every unit whose pre-activation is not constant on the region,
+        ``+-(p x + q) >= 0`` with ``unit=(layer, index)``, plus the domain ends ``x - lo >= 0``
+        and ``hi - x >= 0`` with ``unit=None``), and the exact output map ``y = A x + c``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not a ReLUNetwork, more than one input, or a bad domain.
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])   # |x|
+    >>> [(str(r.point[0]), str(r.A[0][0]), str(r.c[0])) for r in iter_regions_1d(net, [(-2, 3)])]
+    [('-1', '-1', '0'), ('3/2', '1', '0')]
+    """
+    check_network_1d(net)
+    lo, hi = _domain_ends(domain)
+    return _iter(net, lo, hi)
+
+
+def _iter(net: ReLUNetwork, lo: Fraction | None, hi: Fraction | None) -> Iterator[Region]:
+    base: list[Inequality] = []
+    if lo is not None:
+        base.append(Inequality((_ONE,), -lo, None))
+    if hi is not None:
+        base.append(Inequality((-_ONE,), hi, None))
+    yield from _refine(net, 0, lo, hi, [_ONE], [_ZERO], (), tuple(base))
+
+
+def _refine(
+    net: ReLUNetwork,
+    layer: int,
+    lo: Fraction | None,
+    hi: Fraction | None,
+    a: list[Fraction],
+    b: list[Fraction],
+    pattern: tuple[tuple[bool, ...], ...],
+    ineqs: tuple[Inequality, ...],
+) -> Iterator[Region]:
+    """Split the piece (lo, hi), on which the layer input is ``a x + b``, by ``layer``."""
+    W = net.exact_weights[layer]
+    B = net.exact_biases[layer]
+    n_out, n_in = W.shape
+    p = [sum((W[i, j] * a[j] for j in range(n_in)), _ZERO) for i in range(n_out)]
+    q = [sum((W[i, j] * b[j] for j in range(n_in)), B[i]) for i in range(n_out)]
+    if layer == net.depth:  # the output layer: one affine map on the piece
+        point = (_interior_point(lo, hi),)
+        yield Region(pattern, point, ineqs, tuple((pi,) for pi in p), tuple(q))
+        return
+    roots = set()
+    for pi, qi in zip(p, q):
+        if pi != 0:
+            r = -qi / pi
+            if (lo is None or lo < r) and (hi is None or r < hi):
+                roots.add(r)
+    ends: list[Fraction | None] = [lo, *sorted(roots), hi]
+    for s, e in zip(ends[:-1], ends[1:]):
+        m = _interior_point(s, e)
+        active = tuple(pi * m + qi > 0 for pi, qi in zip(p, q))
+        new = tuple(
+            Inequality((pi,), qi, (layer, i)) if act else Inequality((-pi,), -qi, (layer, i))
+            for i, (pi, qi, act) in enumerate(zip(p, q, active))
+            if pi != 0
+        )
+        na = [pi if act else _ZERO for pi, act in zip(p, active)]
+        nb = [qi if act else _ZERO for qi, act in zip(q, active)]
+        yield from _refine(net, layer + 1, s, e, na, nb, (*pattern, active), ineqs + new)
+
+
+def count_regions_1d(
+    net: ReLUNetwork,
+    domain: Any = None,
+    kind: str = "activation",
+    *,
+    max_regions: int | None = None,
+    time_budget: float | None = None,
+    progress: Any = None,
+    executor: Any = None,
+    chunk_size: int = 1 << 14,
+) -> int:
+    """Exact number of regions of a 1-input network (see the module docstring)."""
+    from analysis.regions._oned_fast import count_fast
+
+    check_network_1d(net)
+    return count_fast(
+        net,
+        domain,
+        kind,
+        max_regions=max_regions,
+        time_budget=time_budget,
+        progress=progress,
+        executor=executor,
+        chunk_size=chunk_size,
+    )
