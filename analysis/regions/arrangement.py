@@ -47,7 +47,7 @@ import sympy
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box, normalize_domain
-from analysis.regions.linalg import interior_point
+from analysis.regions.lp import interior_point as _lp_interior_point
 from analysis.regions.types import Inequality, Region
 
 __all__ = [
@@ -160,63 +160,90 @@ def arrangement_hyperplanes(net: ReLUNetwork) -> Hyperplanes:
 
 
 # --------------------------------------------------------------------------- the lattice
+# A flat X of dimension k is handled in local coordinates y in Q^k: every hyperplane not
+# containing X restricts to an affine function c.y + e (a primitive integer vector), and so do
+# the box faces (oriented: positive inside). Intersecting X with {c.y + e = 0} eliminates one
+# coordinate by fraction-free (integer) elimination, multiplying by |c_q| > 0 so that the
+# orientation of the box faces is kept.
+_Row = tuple[tuple[int, ...], int]
+
+
 @dataclass
 class _Flat:
-    """A flat ``{p + N y}`` with the restricted arrangement in local coordinates ``y``."""
+    """A flat with its restricted arrangement and box faces in local coordinates."""
 
     mask: int
     rank: int
-    p: list[Fraction]
-    N: list[list[Fraction]]  # d rows, k = d - rank columns
-    restricted: list[tuple[int, list[Fraction], Fraction]]  # (hyperplane, c, e): c.y + e
+    restricted: list[tuple[int, tuple[int, ...], int]]  # (hyperplane, c, e): c.y + e
+    faces: list[_Row]  # box faces g.y + f > 0 (empty for R^d)
 
 
-def _meets_open_box(p: list[Fraction], N: list[list[Fraction]], box: Box) -> bool:
-    """Whether ``{p + N y}`` has a point strictly inside ``box`` (exact)."""
-    G: list[list[Fraction]] = []
-    h: list[Fraction] = []
-    k = len(N[0]) if N else 0
-    for i, (lo, hi) in enumerate(box):
-        row = N[i]
-        if all(v == 0 for v in row):
-            if not lo < p[i] < hi:
+def _strict_point(G: list[list[Any]], h: list[Any], n: int) -> list[Fraction] | None:
+    """An exact ``y`` with ``G y < h`` (float candidate, exact certificate), or ``None``."""
+    if not G:
+        return [Fraction(0)] * n
+    pt = _lp_interior_point([[-v for v in row] for row in G], h)
+    return None if pt is None else list(pt)
+
+
+def _reduce(c: Sequence[int], e: int) -> _Row:
+    """Divide ``(c, e)`` by the (positive) gcd of its entries."""
+    g = math.gcd(*c, e)
+    if g > 1:
+        return tuple(v // g for v in c), e // g
+    return tuple(c), e
+
+
+def _canonical(c: tuple[int, ...], e: int) -> tuple[int, ...]:
+    """Primitive ``(c, e)`` with the first non-zero entry of ``c`` positive (same hyperplane)."""
+    g = math.gcd(*c, e)
+    if next(v for v in c if v != 0) < 0:
+        g = -g
+    return (*(v // g for v in c), e // g)
+
+
+def _eliminate(row: _Row, c: tuple[int, ...], e: int, q: int) -> _Row:
+    """``row`` restricted to ``{c.y + e = 0}``, eliminating ``y_q`` (scaled by ``|c_q| > 0``)."""
+    g, f = row
+    gq = g[q]
+    if gq == 0:
+        return tuple(v for j, v in enumerate(g) if j != q), f
+    cq = c[q]
+    s = 1 if cq > 0 else -1
+    new = [s * (cq * g[j] - gq * c[j]) for j in range(len(g)) if j != q]
+    return _reduce(new, s * (cq * f - gq * e))
+
+
+def _meets_open_box(faces: list[_Row], k: int) -> bool:
+    """Whether the open set ``{y in Q^k : g.y + f > 0 for every face}`` is non-empty."""
+    G: list[list[int]] = []
+    h: list[int] = []
+    for g, f in faces:
+        if not any(g):
+            if f <= 0:
                 return False
             continue
-        G.append(list(row))
-        h.append(hi - p[i])
-        G.append([-v for v in row])
-        h.append(p[i] - lo)
+        G.append([-v for v in g])
+        h.append(f)
     if not G:
         return True
-    return interior_point(G, h, k) is not None
+    return _strict_point(G, h, k) is not None
 
 
-def _child(flat: _Flat, group: list[int], c: list[Fraction], e: Fraction, mask: int) -> _Flat:
+def _child(flat: _Flat, group: list[int], c: tuple[int, ...], e: int, mask: int) -> _Flat:
     """The flat ``X ∩ {c.y + e = 0}`` with its restricted arrangement."""
     q = next(j for j, v in enumerate(c) if v != 0)
-    cq = c[q]
-    ratios = [v / cq for v in c]
-    e_over = e / cq
-    keep = [j for j in range(len(c)) if j != q]
-    p = [pi - e_over * row[q] for pi, row in zip(flat.p, flat.N)]
-    N = [[row[j] - ratios[j] * row[q] for j in keep] for row in flat.N]
     members = set(group)
     restricted = []
     for idx, c2, e2 in flat.restricted:
         if idx in members:
             continue
-        f = c2[q]
-        c3 = [c2[j] - f * ratios[j] for j in keep] if f else [c2[j] for j in keep]
-        e3 = e2 - f * e_over if f else e2
-        if any(v != 0 for v in c3):
+        c3, e3 = _eliminate((c2, e2), c, e, q)
+        # c3 == 0: parallel to the child (e3 != 0); it cannot contain it (not in group)
+        if any(c3):
             restricted.append((idx, c3, e3))
-        # c3 == 0: parallel to the child (e3 != 0) -- it cannot contain it (not in group)
-    return _Flat(mask, flat.rank + 1, p, N, restricted)
-
-
-def _canonical(c: list[Fraction], e: Fraction) -> tuple[Fraction, ...]:
-    lead = next(v for v in c if v != 0)
-    return tuple(v / lead for v in (*c, e))
+    faces = [_eliminate(r, c, e, q) for r in flat.faces]
+    return _Flat(mask, flat.rank + 1, restricted, faces)
 
 
 def _gp_bound(n: int, d: int) -> int:
@@ -258,19 +285,13 @@ def intersection_lattice(
     box = normalize_domain(domain, d)
     hp = arrangement_hyperplanes(net)
     n = len(hp)
-    one, zero = Fraction(1), Fraction(0)
-    top = _Flat(
-        0,
-        0,
-        [zero] * d,
-        [[one if i == j else zero for j in range(d)] for i in range(d)],
-        [
-            (i, [Fraction(v) for v in a], Fraction(b))
-            for i, (a, b) in enumerate(zip(hp.normals, hp.offsets))
-        ],
-    )
-    if box is not None and not _meets_open_box(top.p, top.N, box):  # pragma: no cover
-        raise ValueError("empty domain")
+    faces: list[_Row] = []
+    for i, (lo, hi) in enumerate(box or ()):
+        # x_i - lo > 0 and hi - x_i > 0, scaled to integers by positive denominators
+        unit = tuple(int(j == i) for j in range(d))
+        faces.append(_reduce([v * lo.denominator for v in unit], -lo.numerator))
+        faces.append(_reduce([-v * hi.denominator for v in unit], hi.numerator))
+    top = _Flat(0, 0, [(i, a, b) for i, (a, b) in enumerate(zip(hp.normals, hp.offsets))], faces)
     result = [(0, 0, 1)]
     level: dict[int, _Flat] = {0: top}
     up_prev: dict[int, frozenset[int]] = {0: frozenset()}
@@ -281,8 +302,8 @@ def intersection_lattice(
         covers: dict[int, list[int]] = {}
         dead: set[int] = set()
         for mask, flat in level.items():
-            groups: dict[tuple[Fraction, ...], list[int]] = {}
-            reps: dict[tuple[Fraction, ...], tuple[list[Fraction], Fraction]] = {}
+            groups: dict[tuple[int, ...], list[int]] = {}
+            reps: dict[tuple[int, ...], tuple[tuple[int, ...], int]] = {}
             for idx, c, e in flat.restricted:
                 key = _canonical(c, e)
                 groups.setdefault(key, []).append(idx)
@@ -296,7 +317,7 @@ def intersection_lattice(
                 if cmask not in nxt:
                     c, e = reps[key]
                     child = _child(flat, group, c, e, cmask)
-                    if box is not None and not _meets_open_box(child.p, child.N, box):
+                    if box is not None and not _meets_open_box(child.faces, d - child.rank):
                         dead.add(cmask)
                         continue
                     nxt[cmask] = child
@@ -418,7 +439,7 @@ def iter_regions_arrangement(
     Incremental construction: start from ``R^d`` (or the open box) and insert the distinct
     hyperplanes one at a time; each cell either lies on one side of the new hyperplane or is
     split in two, decided by exact strict-feasibility tests
-    (:func:`analysis.regions.linalg.interior_point`). Each region comes with an exact interior
+    (:func:`analysis.regions.lp.interior_point`). Each region comes with an exact interior
     point, its inequalities (one per unit with ``w_j != 0``, oriented to be positive inside,
     plus the box faces) and the exact affine output map ``y = A x + c``.
 
@@ -456,7 +477,7 @@ def iter_regions_arrangement(
                     new_cells.append(([*cell, (i, s)], pt))
                     continue
                 G, h = _strict_rows([*cell, (i, s)], hp, box, d)
-                y = interior_point(G, h, d)
+                y = _strict_point(G, h, d)
                 if y is not None:
                     new_cells.append(([*cell, (i, s)], y))
         cells = new_cells
