@@ -1,0 +1,339 @@
+"""Adaptive and stochastic methods: Adam, RMSProp, mini-batch SGD, energy-conserving descent.
+
+Private part of :mod:`theory.optimization`; import the public names from there.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from theory.derivation import Derivation, register
+from theory.symbols import beta, beta_1, beta_2, epsilon, eta, t
+
+__all__ = [
+    "adam_bias_correction",
+    "rmsprop",
+    "sgd_minibatch",
+    "energy_conserving_descent",
+    "g",
+    "g_mean",
+    "g2_mean",
+    "n_data",
+    "batch",
+    "sigma",
+]
+
+LECTURE = "Physics 361, Lecture 6, section 2.5 Optimization"
+
+#: a (real) gradient component, its mean E[g] and its second moment E[g^2]
+g = sympy.Symbol("g", real=True)
+g_mean = sympy.Symbol("g_mean", real=True)
+g2_mean = sympy.Symbol("g2_mean", positive=True)
+#: data-set size n, batch size B and the per-example gradient standard deviation sigma
+n_data = sympy.Symbol("n", positive=True, integer=True)
+batch = sympy.Symbol("B", positive=True, integer=True)
+sigma = sympy.Symbol("sigma", positive=True)
+
+
+def _geometric_average(d: Derivation, b: sympy.Symbol, mean: sympy.Symbol, what: str) -> sympy.Expr:
+    """E[x_t] of x_t = b x_{t-1} + (1-b) y_t, x_0 = 0, E[y_t] = mean, two ways."""
+    i = sympy.Symbol("i", positive=True, integer=True)
+    total = sympy.summation((1 - b) * b ** (t - i) * mean, (i, 1, t))
+    # sympy returns a Piecewise (b = 1 | b != 1); the decay rate satisfies 0 < b < 1
+    if isinstance(total, sympy.Piecewise) or total.has(sympy.Piecewise):
+        total = sympy.piecewise_fold(total)
+        total = next(expr for expr, cond in total.args if cond is sympy.true or cond.has(sympy.Ne))
+    closed = d.step(
+        f"Unrolled, {what}_t = (1-b) sum_i b^(t-i) y_i; its expectation by sympy summation",
+        sympy.factor(sympy.simplify(total)),
+    )
+    k = sympy.Symbol("k", integer=True, nonnegative=True)
+    x = sympy.Function("x")
+    rec = sympy.rsolve(x(k + 1) - b * x(k) - (1 - b) * mean, x(k), {x(0): 0})
+    d.step(
+        f"Check: the recursion E[{what}_k] = b E[{what}_(k-1)] + (1-b) E[y] solved by sympy "
+        "rsolve gives the same",
+        rec,
+    )
+    if sympy.simplify(rec.subs(k, t) - closed) != 0:  # pragma: no cover - consistency guard
+        raise ArithmeticError("summation and recursion disagree")
+    return closed
+
+
+@register
+def adam_bias_correction() -> Derivation:
+    """Adam's bias correction: E[m_t] = (1 - beta_1^t) E[g] for a stationary gradient.
+
+    Returns
+    -------
+    Derivation
+        Results ``expected_m``, ``expected_m_hat`` (= E[g], unbiased), ``expected_s``,
+        ``expected_s_hat`` (= E[g^2]), ``first_step`` (the first Adam update under a constant
+        gradient g: eta g/(|g| + epsilon)) and ``constant_gradient_step`` (the same for every t).
+
+    Examples
+    --------
+    >>> from theory.symbols import beta_1, t
+    >>> from theory.optimization import g_mean
+    >>> import sympy
+    >>> sympy.simplify(adam_bias_correction().results["expected_m"] - (1 - beta_1**t) * g_mean)
+    0
+    """
+    d = Derivation(
+        "Adam: bias of the moving averages and its correction",
+        assumptions=[
+            "m_0 = s_0 = 0; 0 < beta_1, beta_2 < 1",
+            "stationary gradients: E[g_t] = E[g], E[g_t^2] = E[g^2] for every t",
+        ],
+        references=[
+            f"{LECTURE}, slide 'ADAM optimizer'",
+            "Kingma, Ba, Adam: a method for stochastic optimization, ICLR 2015, arXiv:1412.6980",
+        ],
+    )
+    d.step(
+        "Premise: m_t = beta_1 m_(t-1) + (1-beta_1) g_t, s_t = beta_2 s_(t-1) + (1-beta_2) g_t^2, "
+        "m_hat = m_t/(1-beta_1^t), s_hat = s_t/(1-beta_2^t), step -eta m_hat/(sqrt(s_hat)+eps)"
+    )
+    em = d.result("expected_m", _geometric_average(d, beta_1, g_mean, "m"))
+    d.result("expected_m_hat", sympy.simplify(em / (1 - beta_1**t)), "so m_hat is unbiased")
+    es = d.result("expected_s", _geometric_average(d, beta_2, g2_mean, "s"))
+    d.result("expected_s_hat", sympy.simplify(es / (1 - beta_2**t)), "and so is s_hat")
+
+    # constant gradient: the moving averages are deterministic
+    m1 = (1 - beta_1) * g  # from m_0 = 0
+    s1 = (1 - beta_2) * g**2
+    m_hat, s_hat = sympy.simplify(m1 / (1 - beta_1)), sympy.simplify(s1 / (1 - beta_2))
+    d.step("Constant gradient g, first step: (m_hat_1, s_hat_1)", (m_hat, s_hat))
+    d.result(
+        "first_step",
+        -eta * m_hat / (sympy.sqrt(s_hat) + epsilon),
+        "The first Adam update (sqrt(g^2) = |g|): already of size eta, whatever beta_1, beta_2",
+    )
+    mt = em.subs(g_mean, g)
+    st = es.subs(g2_mean, g**2)
+    d.result(
+        "constant_gradient_step",
+        sympy.simplify(
+            -eta * (mt / (1 - beta_1**t)) / (sympy.sqrt(st / (1 - beta_2**t)) + epsilon)
+        ),
+        "and at every step t (bias-corrected averages equal g and g^2 exactly)",
+    )
+    d.note(
+        "The lecture quotes beta_1 = 0.9, beta_2 = 0.99; the paper's default is beta_2 = 0.999 "
+        "(a memory of ~1000 rather than ~100 steps). Without the correction the first step "
+        "would be smaller by (1 - beta_1)/sqrt(1 - beta_2)"
+    )
+    return d
+
+
+@register
+def rmsprop() -> Derivation:
+    """RMSProp: per-coordinate learning rate eta/sqrt(s + eps) and its steady state.
+
+    Returns
+    -------
+    Derivation
+        Results ``effective_lr`` (eta/sqrt(s + eps)), ``s_t`` (under a constant gradient g),
+        ``steady_state_s`` (= g^2), ``steady_step`` and ``diagonal_step_limit`` (the step on
+        a diagonal quadratic as eps -> 0: eta sign(theta_i), the same for steep and flat
+        directions).
+
+    Examples
+    --------
+    >>> from theory.optimization import g
+    >>> rmsprop().results["steady_state_s"] == g**2
+    True
+    """
+    d = Derivation(
+        "RMSProp: the second moment evens out steep and flat directions",
+        assumptions=["s_0 = 0, 0 < beta < 1, epsilon > 0", "element-wise operations"],
+        references=[
+            f"{LECTURE}, slides 'Using the 2nd Moment' and 'RMS-Prop'",
+            "Tieleman, Hinton, Lecture 6.5 of Neural Networks for Machine Learning (2012)",
+        ],
+    )
+    s = sympy.Symbol("s", nonnegative=True)
+    eff = d.result(
+        "effective_lr",
+        eta / sympy.sqrt(s + epsilon),
+        "Premise: theta <- theta - eta g/sqrt(s + eps), i.e. per-coordinate learning rate",
+    )
+    d.step(
+        "It falls where the gradient has been consistently large: d(eta_eff)/ds",
+        sympy.diff(eff, s),
+    )
+    k = sympy.Symbol("k", integer=True, nonnegative=True)
+    x = sympy.Function("s")
+    sk = sympy.rsolve(x(k + 1) - beta * x(k) - (1 - beta) * g**2, x(k), {x(0): 0})
+    d.result("s_t", sympy.factor(sk.subs(k, t)), "Constant gradient g: s_t (sympy rsolve)")
+    fixed = sympy.solve(sympy.Eq(s, beta * s + (1 - beta) * g**2), s)[0]
+    d.result("steady_state_s", fixed, "Its fixed point s* = beta s* + (1-beta) g^2")
+    step = d.result(
+        "steady_step",
+        eta * g / sympy.sqrt(fixed + epsilon),
+        "so the steady step is eta g/sqrt(g^2 + eps) -> eta sign(g) for g^2 >> eps",
+    )
+    lam_i = sympy.Symbol("lambda_i", positive=True)
+    th = sympy.Symbol("theta_i", real=True)
+    grad_i = d.step(
+        "Diagonal quadratic E = 1/2 sum lambda_i theta_i^2: gradient component",
+        sympy.diff(lam_i * th**2 / 2, th),
+    )
+    d.result(
+        "diagonal_step_limit",
+        sympy.limit(step.subs(g, grad_i), epsilon, 0),
+        "Steady step as eps -> 0 (sympy limit): independent of the curvature "
+        "lambda_i, so flat directions move as fast as steep ones",
+    )
+    return d
+
+
+@register
+def sgd_minibatch() -> Derivation:
+    """Mini-batch SGD: unbiased gradient, variance (n - B)/(B (n - 1)) sigma^2.
+
+    Returns
+    -------
+    Derivation
+        Results ``expectation`` (E of the mini-batch mean gradient = the full mean g_mean),
+        ``variance`` ((n - B)/(B (n - 1)) sigma^2, sampling without replacement) and
+        ``variance_with_replacement`` (sigma^2/B).
+
+    Examples
+    --------
+    >>> from theory.optimization import batch, n_data, sigma
+    >>> import sympy
+    >>> v = sgd_minibatch().results["variance"]
+    >>> sympy.simplify(v - (n_data - batch) / (batch * (n_data - 1)) * sigma**2)
+    0
+    """
+    d = Derivation(
+        "Mini-batch gradient: bias and variance",
+        assumptions=[
+            "data set of n points with per-example gradients g_i (one component), mean g_mean "
+            "and variance sigma^2 = (1/n) sum (g_i - g_mean)^2",
+            "a batch of B points drawn uniformly without replacement, 1 <= B <= n, n >= 2",
+            "mini-batch gradient = mean over the batch (the lecture's sum is B times it)",
+        ],
+        references=[
+            f"{LECTURE}, slide 'SGD with Mini-batches'",
+            "Cochran, Sampling Techniques (1977), theorem 2.2",
+        ],
+    )
+    n, B = n_data, batch
+    d.step("Premise: g_B = (1/B) sum_i I_i g_i with indicator I_i of 'point i is in the batch'")
+    p1 = d.step(
+        "P(I_i = 1): a batch is a B-subset, i is in C(n-1, B-1) of C(n, B)",
+        sympy.simplify(sympy.combsimp(sympy.binomial(n - 1, B - 1) / sympy.binomial(n, B))),
+    )
+    p2 = d.step(
+        "P(I_i = I_j = 1), i != j: C(n-2, B-2) of C(n, B)",
+        sympy.simplify(sympy.combsimp(sympy.binomial(n - 2, B - 2) / sympy.binomial(n, B))),
+    )
+    gs = sympy.IndexedBase("g")
+    i = sympy.Symbol("i", integer=True, positive=True)
+    mean_expr = sympy.Sum(gs[i], (i, 1, n)) / n
+    d.result(
+        "expectation",
+        sympy.simplify((p1 * sympy.Sum(gs[i], (i, 1, n)) / B) / mean_expr) * g_mean,
+        "E[g_B] = (1/B) sum_i P(I_i = 1) g_i = (1/n) sum_i g_i: unbiased",
+    )
+    var_i = p1 - p1**2
+    cov = p2 - p1**2
+    d.step("Var(I_i) and Cov(I_i, I_j)", (sympy.factor(var_i), sympy.factor(cov)))
+    d.note(
+        "Shift every g_i by g_mean (the variance does not change), so sum_i g_i = 0, "
+        "sum_i g_i^2 = n sigma^2 and sum_{i != j} g_i g_j = (sum g_i)^2 - sum g_i^2 = -n sigma^2"
+    )
+    var = d.result(
+        "variance",
+        sympy.factor(sympy.simplify((var_i * n * sigma**2 + cov * (-n * sigma**2)) / B**2)),
+        "Var(g_B) = (1/B^2) [Var(I) sum g_i^2 + Cov(I_i, I_j) sum_{i != j} g_i g_j]",
+    )
+    d.step("Checks: B = n gives no noise, B = 1 gives sigma^2", (var.subs(B, n), var.subs(B, 1)))
+    d.result(
+        "variance_with_replacement",
+        sympy.limit(var, n, sympy.oo),
+        "For n -> oo (or sampling with replacement) it is sigma^2/B",
+    )
+    return d
+
+
+@register
+def energy_conserving_descent() -> Derivation:
+    """Energy-conserving descent (De Luca & Silverstein): the flow conserves its Hamiltonian.
+
+    Returns
+    -------
+    Derivation
+        Results ``hamiltonian`` (the separable ECDSep Hamiltonian), ``dH_dt`` (0 along its
+        flow), ``momentum_squared`` (|Pi|^2 on the energy shell), ``hamiltonian_bbi`` and
+        ``dH_dt_bbi`` (the original BBI Hamiltonian, also conserved).
+
+    Examples
+    --------
+    >>> energy_conserving_descent().results["dH_dt"]
+    0
+    """
+    d = Derivation(
+        "Energy-conserving descent: the Hamiltonian is conserved along the flow",
+        assumptions=[
+            "loss F(theta) > F_0 (F_0 below the minimum), V = F - F_0 > 0",
+            "concentration exponent eta_ECD >= 1 (not the learning rate), switch s in {0, 1}",
+            "shown for two parameters theta_1, theta_2 with momenta pi_1, pi_2; the "
+            "computation is the same in any dimension",
+        ],
+        references=[
+            "De Luca, Silverstein, Born-Infeld (BI) for AI: Energy-Conserving Descent (ECD) for "
+            "Optimization, ICML 2022, arXiv:2201.11137",
+            "De Luca, Gatti, Silverstein, Improving Energy Conserving Descent for Machine "
+            "Learning: Theory and Practice (ECDSep), arXiv:2306.00352",
+        ],
+    )
+    tau = sympy.Symbol("tau", real=True)
+    th = [sympy.Function(f"theta_{j}", real=True)(tau) for j in (1, 2)]
+    pi = [sympy.Function(f"pi_{j}", real=True)(tau) for j in (1, 2)]
+    F = sympy.Function("F", real=True)(*th)
+    F0 = sympy.Symbol("F_0", real=True)
+    e_c = sympy.Symbol("eta_ECD", positive=True)
+    sw = sympy.Symbol("s", nonnegative=True)
+    p2 = pi[0] ** 2 + pi[1] ** 2
+
+    def conserved(H: sympy.Expr, label: str) -> sympy.Expr:
+        flow = {sympy.Derivative(x, tau): sympy.diff(H, p) for x, p in zip(th, pi)}
+        flow.update({sympy.Derivative(p, tau): -sympy.diff(H, x) for x, p in zip(th, pi)})
+        d.step(f"{label}: Hamilton's equations d theta/dtau = dH/dpi, d pi/dtau = -dH/dtheta", flow)
+        dh = sympy.diff(H, tau)
+        d.step("Chain rule: dH/dtau along a trajectory", dh)
+        return sympy.simplify(dh.subs(flow))
+
+    H = d.result(
+        "hamiltonian",
+        e_c * sympy.log(F - F0) + sympy.log(sw + p2),
+        "Premise (ECDSep): H = eta_ECD ln(F - F_0) + ln(s + |pi|^2), i.e. the conserved "
+        "product (F - F_0)^eta_ECD (s + |pi|^2)",
+    )
+    d.result("dH_dt", conserved(H, "ECDSep"), "Substitute the flow (sympy): dH/dtau =")
+    energy = sympy.Symbol("E", real=True)
+    P2 = sympy.Symbol("P2", positive=True)
+    product = d.step("Exponentiate: the conserved product", sympy.exp(H.subs(p2, P2)))
+    shell = sympy.solve(sympy.Eq(product, sympy.exp(energy)), P2)
+    d.result(
+        "momentum_squared",
+        shell[0],
+        "On the energy shell H = E (sympy solve): |pi|^2 grows as the loss falls, so the "
+        "particle speeds up towards low loss instead of stopping in the first basin",
+    )
+    V = F - F0
+    Hb = d.result(
+        "hamiltonian_bbi",
+        V * sympy.sqrt(1 + p2 / V),
+        "Premise (original BBI form): H = V sqrt(1 + |pi|^2/V) with V = F - F_0",
+    )
+    d.result("dH_dt_bbi", conserved(Hb, "BBI"), "Substitute the flow (sympy): dH/dtau =")
+    d.note(
+        "Unlike heavy-ball momentum there is no friction: descent comes from the phase-space "
+        "measure concentrating at low V, not from dissipation; discrete optimizers rescale "
+        "|pi| each step to restore H exactly"
+    )
+    return d
