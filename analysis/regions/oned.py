@@ -66,8 +66,8 @@ def check_network_1d(net: Any) -> ReLUNetwork:
 def upper_bound_1d(net: ReLUNetwork) -> int:
     """The 1-input upper bound ``prod(n_l + 1)`` on the number of regions (a bound, not exact).
 
-    >>> upper_bound_1d(ReLUNetwork([[[1], [1]], [[1], [1]], [[1, 1]]], [[0, 0], [0, 0], [0]]))
-    6
+    >>> upper_bound_1d(ReLUNetwork([[[1], [1]], [[1, 1], [1, 1]], [[1, 1]]], [[0, 0], [0, 0], [0]]))
+    9
     """
     out = 1
     for n in net.hidden_widths:

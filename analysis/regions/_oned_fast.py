@@ -1,0 +1,445 @@
+"""Streamed exact counting of the regions of a 1-input ReLU network (the engine behind
+:func:`analysis.regions.oned.count_regions_1d`).
+
+Method
+------
+Each layer's weights are scaled to integers, ``W_l = Wi_l / d_l`` with ``d_l`` the common
+denominator. A piece of the line (an interval on which the patterns of the layers before ``l``
+are constant) is stored by the **homogeneous integer coordinates** of the layer input at its two
+ends, ``(N, Dn)`` with ``h = N / Dn`` and ``Dn > 0``, reduced by their gcd. Then
+
+* ``Z = Wi N + Bi Dn = d_l Dn z`` has the exact sign of the pre-activation ``z`` at that end;
+* a unit has a root strictly inside the piece iff its signs at the two ends are strictly
+  opposite, at the parameter ``t = a/(a+b)`` (``a = |Z_left|``, ``b = |Z_right|`` up to the two
+  ends' positive scales, which cancel when roots are compared: ``t_i < t_j`` iff
+  ``a_i b_j < a_j b_i``);
+* the layer input at the root of unit ``u`` is, homogeneously,
+  ``(relu(b_u Z_left + a_u Z_right), d_l (Dn_right a_u + Dn_left b_u))``.
+
+Every decision is an exact integer comparison. Rows run in ``int64`` while a float64 bound on
+every intermediate magnitude certifies that nothing can overflow, and in Python integers
+(numpy object arrays) otherwise; floats only propose the order of the roots in a piece, which
+integer cross-multiplication then verifies. The slope of each piece's input, scaled by the
+same global integer for all pieces, gives the output slope for ``kind="linear"``.
+
+Pieces are processed in chunks, depth first over the layers, in left-to-right order, so that
+memory stays bounded and only counts (not regions) are kept. On all of R the count is taken
+on a box ``[L - 1, R + 1]`` around the outermost breakpoints ``L`` and ``R``, found exactly by
+following the outermost piece through the layers.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from analysis.networks import ReLUNetwork
+from analysis.regions.domain import normalize_domain
+from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+
+__all__ = ["count_fast", "outer_breakpoints"]
+
+_SMALL = float(2**30)  # |Z| and d*Dn below this: every product below fits in int64
+_BIG = float(2**61)
+
+
+@dataclass
+class _Engine:
+    """Integer-scaled weights of a network, in int64 (when they fit) and as Python ints."""
+
+    W_obj: list[np.ndarray]
+    B_obj: list[np.ndarray]
+    W_i64: list[np.ndarray | None]
+    B_i64: list[np.ndarray | None]
+    Wabs: list[np.ndarray]  # float64 |W|, |B| for overflow bounds
+    Babs: list[np.ndarray]
+    d: list[int]
+    depth: int
+    linear: bool
+
+    @classmethod
+    def build(cls, net: ReLUNetwork, linear: bool) -> _Engine:
+        W_obj, B_obj, W_i64, B_i64, Wabs, Babs, ds = [], [], [], [], [], [], []
+        for W, B in zip(net.exact_weights, net.exact_biases):
+            d = 1
+            for v in list(W.reshape(-1)) + list(B.reshape(-1)):
+                d = d * v.denominator // math.gcd(d, v.denominator)
+            Wo = np.array([[int(v * d) for v in row] for row in W], dtype=object)
+            Bo = np.array([int(v * d) for v in B], dtype=object)
+            big = max(max(abs(int(v)) for v in Wo.reshape(-1)), max(abs(int(v)) for v in Bo))
+            fits = big < 2**31 and d < 2**31
+            W_obj.append(Wo)
+            B_obj.append(Bo)
+            W_i64.append(Wo.astype(np.int64) if fits else None)
+            B_i64.append(Bo.astype(np.int64) if fits else None)
+            Wabs.append(np.abs(np.array([[float(v) for v in r] for r in Wo], dtype=np.float64)))
+            Babs.append(np.abs(np.array([float(v) for v in Bo], dtype=np.float64)))
+            ds.append(d)
+        return cls(W_obj, B_obj, W_i64, B_i64, Wabs, Babs, ds, len(ds) - 1, linear)
+
+
+def _absf(A: np.ndarray) -> np.ndarray:
+    if A.dtype == object:
+        return np.abs(np.array([float(v) for v in A.reshape(-1)]).reshape(A.shape))
+    return np.abs(A.astype(np.float64))
+
+
+def _small_rows(eng: _Engine, l: int, H0: np.ndarray, H1: np.ndarray, G: np.ndarray) -> np.ndarray:
+    """Rows whose layer-``l`` step provably stays inside int64."""
+    if eng.W_i64[l] is None:
+        return np.zeros(H0.shape[0], dtype=bool)
+    Wa, Ba, d = eng.Wabs[l], eng.Babs[l], float(eng.d[l])
+    ok = np.ones(H0.shape[0], dtype=bool)
+    for H in (H0, H1):
+        Ha = _absf(H)
+        zb = Ha[:, :-1] @ Wa.T + Ha[:, -1:] * Ba
+        ok &= (zb.max(axis=1) < _SMALL) & (Ha[:, -1] * d < _SMALL)
+    if eng.linear:
+        gb = _absf(G) @ Wa.T
+        ok &= gb.max(axis=1) < _BIG / (1.0 + eng.Wabs[-1].sum() if l == eng.depth - 1 else 1.0)
+    return ok
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int, bool]]:
+    """Maximal runs ``(start, stop, value)`` of a boolean vector."""
+    if mask.size == 0:
+        return []
+    cut = np.flatnonzero(mask[1:] != mask[:-1]) + 1
+    starts = np.concatenate(([0], cut))
+    stops = np.concatenate((cut, [mask.size]))
+    return [(int(a), int(b), bool(mask[a])) for a, b in zip(starts, stops)]
+
+
+def _sign(A: np.ndarray) -> np.ndarray:
+    return (A > 0).astype(np.int8) - (A < 0).astype(np.int8)
+
+
+def _normalize(P: np.ndarray) -> np.ndarray:
+    g = np.gcd.reduce(P, axis=1)
+    return P // g[:, None]
+
+
+def _to_i64(A: np.ndarray) -> np.ndarray:
+    """Object integer arrays go back to int64 when every entry fits."""
+    if A.dtype == object and A.size and max(abs(int(v)) for v in A.reshape(-1)) < 2**62:
+        return A.astype(np.int64)
+    if A.dtype == object and not A.size:
+        return A.astype(np.int64)
+    return A
+
+
+def _step(eng: _Engine, l: int, H0, H1, G, small: bool, count_only: bool):
+    """Split every piece of a chunk by layer ``l``.
+
+    Returns the number of children when ``count_only``; otherwise the children's
+    ``(H0, H1, G, mask, parent)`` in left-to-right order (``G``/``H`` None when not needed).
+    """
+    if small:
+        W, B = eng.W_i64[l], eng.B_i64[l]
+        H0, H1 = H0.astype(np.int64), H1.astype(np.int64)
+        G = G.astype(np.int64) if G is not None else None
+    else:
+        W, B = eng.W_obj[l], eng.B_obj[l]
+        H0, H1 = H0.astype(object), H1.astype(object)
+        G = G.astype(object) if G is not None else None
+    m, n = H0.shape[0], W.shape[0]
+    Z0 = H0[:, :-1] @ W.T + H0[:, -1:] * B
+    Z1 = H1[:, :-1] @ W.T + H1[:, -1:] * B
+    s0, s1 = _sign(Z0), _sign(Z1)
+    root = (s0 * s1) < 0
+    a, b = np.abs(Z0), np.abs(Z1)
+    tf = np.full((m, n), 2.0)
+    if root.any():
+        ar, br = a[root], b[root]
+        tf[root] = np.asarray(ar / (ar + br), dtype=np.float64)
+    order = np.argsort(tf, axis=1, kind="stable")
+    a_s = np.take_along_axis(a, order, axis=1)
+    b_s = np.take_along_axis(b, order, axis=1)
+    r_s = np.take_along_axis(root, order, axis=1)
+    if n > 1:
+        both = r_s[:, 1:] & r_s[:, :-1]
+        cross = a_s[:, :-1] * b_s[:, 1:] - a_s[:, 1:] * b_s[:, :-1]  # sign of t_k - t_{k+1}
+        bad = (both & (cross > 0)).any(axis=1)
+        if bad.any():  # float order wrong (roots closer than float resolution): sort exactly
+            for r in np.flatnonzero(bad):
+                idx = [i for i in range(n) if root[r, i]]
+                key = {i: Fraction(int(a[r, i]), int(a[r, i]) + int(b[r, i])) for i in idx}
+                # the two ends' scales cancel in comparisons: t_i < t_j iff a_i b_j < a_j b_i,
+                # the same order as a_i / (a_i + b_i) with both ends on one scale
+                rest = [i for i in range(n) if not root[r, i]]
+                order[r] = sorted(idx, key=lambda i: key[i]) + rest
+            a_s = np.take_along_axis(a, order, axis=1)
+            b_s = np.take_along_axis(b, order, axis=1)
+            r_s = np.take_along_axis(root, order, axis=1)
+            cross = a_s[:, :-1] * b_s[:, 1:] - a_s[:, 1:] * b_s[:, :-1]
+            both = r_s[:, 1:] & r_s[:, :-1]
+        tie = np.zeros((m, n), dtype=bool)
+        tie[:, 1:] = both & (cross == 0)
+        new_group = r_s & ~tie
+    else:
+        new_group = r_s
+    ndist = new_group.sum(axis=1)
+    if count_only:
+        return int(m + ndist.sum())
+    nchild = ndist + 1
+    parent = np.repeat(np.arange(m), nchild)
+    first = np.concatenate(([0], np.cumsum(nchild)[:-1]))
+    j = np.arange(parent.size) - first[parent]
+    # rank of each unit's root among the piece's distinct roots
+    grp_sorted = np.cumsum(new_group, axis=1) - 1
+    rank = np.empty((m, n), dtype=np.int64)
+    np.put_along_axis(rank, order, grp_sorted, axis=1)
+    const = np.where(s0 != 0, s0, s1) > 0
+    after = j[:, None] > rank[parent]
+    mask = np.where(root[parent], np.where(after, s1[parent] > 0, s0[parent] > 0), const[parent])
+    Gc = None
+    if G is not None:
+        Gc = (G @ W.T)[parent] * mask
+    if l == eng.depth - 1:
+        return None, None, Gc, mask, parent
+    d = eng.d[l]
+    zero = np.zeros_like(Z0)
+    E0 = np.concatenate((np.maximum(Z0, zero), d * H0[:, -1:]), axis=1)
+    E1 = np.concatenate((np.maximum(Z1, zero), d * H1[:, -1:]), axis=1)
+    rows, ks = np.nonzero(new_group)
+    u = order[rows, ks]
+    au, bu = a[rows, u][:, None], b[rows, u][:, None]
+    PZ = bu * Z0[rows] + au * Z1[rows]
+    PZ = np.maximum(PZ, np.zeros_like(PZ))
+    PZ[np.arange(rows.size), u] = 0  # exactly 0 already; keeps the root unit's value exact
+    Pd = d * (H1[rows, -1:] * au + H0[rows, -1:] * bu)
+    P = np.concatenate((PZ, Pd), axis=1)
+    pool = _normalize(np.concatenate((E0, E1, P), axis=0))
+    split_first = np.concatenate(([0], np.cumsum(ndist)[:-1]))
+    left = np.where(j == 0, parent, 2 * m + split_first[parent] + j - 1)
+    right = np.where(j == ndist[parent], m + parent, 2 * m + split_first[parent] + j)
+    return pool[left], pool[right], Gc, mask, parent
+
+
+class _Acc:
+    """Running count in left-to-right order, with the limits and the progress callback."""
+
+    def __init__(self, linear, Wout, max_regions, deadline, budget, progress, bound):
+        self.linear = linear
+        self.Wout = Wout
+        self.count = 0
+        self.first: tuple | None = None
+        self.last: tuple | None = None
+        self.max_regions = max_regions
+        self.deadline = deadline
+        self.budget = budget
+        self.progress = progress
+        self.bound = bound
+
+    def add_slopes(self, Y: np.ndarray) -> None:
+        if Y.shape[0] == 0:
+            return
+        new = Y.shape[0] - int(np.all(Y[1:] == Y[:-1], axis=1).sum())
+        head, tail = tuple(int(v) for v in Y[0]), tuple(int(v) for v in Y[-1])
+        if self.last is not None and self.last == head:
+            new -= 1
+        if self.first is None:
+            self.first = head
+        self.last = tail
+        self.count += new
+        self.check()
+
+    def add_count(self, k: int) -> None:
+        self.count += k
+        self.check()
+
+    def check(self) -> None:
+        if self.max_regions is not None and self.count > self.max_regions:
+            raise RegionLimitExceeded(self.count, self.max_regions, self.bound)
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise RegionTimeBudgetExceeded(self.count, self.budget, self.bound)
+        if self.progress is not None:
+            self.progress(self.count)
+
+
+def _run(eng: _Engine, l: int, H0, H1, G, acc: _Acc, chunk: int) -> None:
+    """Count the pieces ``H0, H1`` (contiguous, in order) at layer ``l``, depth first."""
+    for s in range(0, H0.shape[0], chunk):
+        h0, h1 = H0[s : s + chunk], H1[s : s + chunk]
+        g = G[s : s + chunk] if G is not None else None
+        small = _small_rows(eng, l, h0, h1, g)
+        for a, b, sm in _runs(small):
+            ga = g[a:b] if g is not None else None
+            if l == eng.depth - 1 and not eng.linear:
+                acc.add_count(_step(eng, l, h0[a:b], h1[a:b], None, sm, True))
+                continue
+            c0, c1, gc, _, _ = _step(eng, l, h0[a:b], h1[a:b], ga, sm, False)
+            if l == eng.depth - 1:
+                W = eng.W_i64[-1] if (sm and eng.W_i64[-1] is not None) else eng.W_obj[-1]
+                if W is eng.W_obj[-1]:
+                    gc = gc.astype(object)
+                acc.add_slopes(gc @ W.T)
+            else:
+                _run(
+                    eng,
+                    l + 1,
+                    _to_i64(c0),
+                    _to_i64(c1),
+                    _to_i64(gc) if gc is not None else None,
+                    acc,
+                    chunk,
+                )
+
+
+def outer_breakpoints(net: ReLUNetwork) -> tuple[Fraction, Fraction] | None:
+    """The leftmost and rightmost breakpoints of a 1-input network on R, exactly.
+
+    ``None`` when the network has no breakpoint (one region). Found by following the
+    unbounded outer piece through the layers.
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1], [1]], [[1, 1]]], [[2, -3], [0]])
+    >>> outer_breakpoints(net)
+    (Fraction(-2, 1), Fraction(3, 1))
+    """
+    ends = []
+    for side in (-1, 1):
+        a, b = [Fraction(1)], [Fraction(0)]
+        e: Fraction | None = None
+        for W, B in zip(net.exact_weights[:-1], net.exact_biases[:-1]):
+            p = [
+                sum((W[i, k] * a[k] for k in range(len(a))), Fraction(0)) for i in range(W.shape[0])
+            ]
+            q = [sum((W[i, k] * b[k] for k in range(len(b))), B[i]) for i in range(W.shape[0])]
+            roots = [-qi / pi for pi, qi in zip(p, q) if pi != 0]
+            roots = [r for r in roots if e is None or side * (e - r) < 0]
+            if roots:
+                e = max(roots) if side > 0 else min(roots)
+            m = Fraction(0) if e is None else e + side
+            act = [pi * m + qi > 0 for pi, qi in zip(p, q)]
+            a = [pi if t else Fraction(0) for pi, t in zip(p, act)]
+            b = [qi if t else Fraction(0) for qi, t in zip(q, act)]
+        if e is None:
+            return None
+        ends.append(e)
+    return ends[0], ends[1]
+
+
+def _expand(eng: _Engine, l: int, H0, H1, G):
+    """Children of every piece at layer ``l`` (not the last hidden layer), in order."""
+    small = _small_rows(eng, l, H0, H1, G)
+    parts: list[tuple] = []
+    for a, b, sm in _runs(small):
+        c0, c1, gc, _, _ = _step(
+            eng, l, H0[a:b], H1[a:b], G[a:b] if G is not None else None, sm, False
+        )
+        parts.append((c0, c1, gc))
+    cat = [
+        np.concatenate([p[i] for p in parts], axis=0) if parts[0][i] is not None else None
+        for i in range(3)
+    ]
+    return tuple(_to_i64(c) if c is not None else None for c in cat)
+
+
+def _task(eng: _Engine, l: int, H0, H1, G, chunk: int) -> tuple[int, tuple | None, tuple | None]:
+    """Count one contiguous run of pieces (for an executor): ``(count, first, last)``."""
+    acc = _Acc(eng.linear, None, None, None, None, None, None)
+    _run(eng, l, H0, H1, G, acc, chunk)
+    return acc.count, acc.first, acc.last
+
+
+def count_fast(
+    net: ReLUNetwork,
+    domain: Any,
+    kind: str,
+    *,
+    max_regions: int | None = None,
+    time_budget: float | None = None,
+    progress: Callable[[int], Any] | None = None,
+    executor: Executor | None = None,
+    chunk_size: int = 1 << 14,
+    n_tasks: int = 64,
+) -> int:
+    """Exact region count of a 1-input network; see :func:`analysis.regions.oned.count_regions_1d`.
+
+    >>> count_fast(ReLUNetwork([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]), None, "activation")
+    2
+    """
+    if kind not in ("activation", "linear"):
+        raise ValueError(f"kind must be 'activation' or 'linear', got {kind!r}")
+    if max_regions is not None:
+        if isinstance(max_regions, bool) or not isinstance(max_regions, (int, np.integer)):
+            raise TypeError(f"max_regions must be an int or None, got {type(max_regions).__name__}")
+        if max_regions < 1:
+            raise ValueError(f"max_regions must be >= 1, got {max_regions}")
+    if time_budget is not None and not (float(time_budget) > 0):
+        raise ValueError(f"time_budget must be a positive number of seconds, got {time_budget!r}")
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, (int, np.integer))
+        or chunk_size < 1
+    ):
+        raise ValueError(f"chunk_size must be a positive int, got {chunk_size!r}")
+    if executor is not None and not isinstance(executor, Executor):
+        raise TypeError(
+            f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}"
+        )
+    box = normalize_domain(domain, 1)
+    bound = 1
+    for n in net.hidden_widths:
+        bound *= n + 1
+    if net.depth == 0:
+        return 1
+    if box is None:
+        outer = outer_breakpoints(net)
+        if outer is None:
+            return 1
+        lo, hi = outer[0] - 1, outer[1] + 1
+    else:
+        ((lo, hi),) = box
+    linear = kind == "linear"
+    eng = _Engine.build(net, linear)
+    H0 = _to_i64(np.array([[lo.numerator, lo.denominator]], dtype=object))
+    H1 = _to_i64(np.array([[hi.numerator, hi.denominator]], dtype=object))
+    G = np.ones((1, 1), dtype=np.int64) if linear else None
+    deadline = None if time_budget is None else time.monotonic() + float(time_budget)
+    if executor is None:
+        acc = _Acc(linear, None, max_regions, deadline, time_budget, progress, bound)
+        _run(eng, 0, H0, H1, G, acc, int(chunk_size))
+        return acc.count
+    l = 0
+    while l < eng.depth - 1 and H0.shape[0] < n_tasks:
+        H0, H1, G = _expand(eng, l, H0, H1, G)
+        l += 1
+    cuts = np.linspace(0, H0.shape[0], min(n_tasks, H0.shape[0]) + 1).astype(int)
+    futures = [
+        executor.submit(
+            _task, eng, l, H0[a:b], H1[a:b], G[a:b] if G is not None else None, int(chunk_size)
+        )
+        for a, b in zip(cuts[:-1], cuts[1:])
+        if b > a
+    ]
+    total, last = 0, None
+    try:
+        for fut in futures:
+            timeout = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            try:
+                cnt, first, tail = fut.result(timeout=timeout)
+            except FuturesTimeout as exc:
+                raise RegionTimeBudgetExceeded(total, float(time_budget), bound) from exc
+            total += cnt - int(linear and last is not None and last == first)
+            last = tail
+            if max_regions is not None and total > max_regions:
+                raise RegionLimitExceeded(total, max_regions, bound)
+            if deadline is not None and time.monotonic() > deadline:
+                raise RegionTimeBudgetExceeded(total, float(time_budget), bound)
+            if progress is not None:
+                progress(total)
+    finally:
+        for fut in futures:
+            fut.cancel()
+    return total
