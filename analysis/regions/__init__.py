@@ -1,5 +1,26 @@
-"""Exact linear-region counting and enumeration for ReLU networks."""
+"""Exact linear-region counting and enumeration for ReLU networks.
 
+See :mod:`analysis.regions.api` for what is counted (``kind="activation"`` vs ``"linear"``),
+on which domain, and by which method.
+
+>>> from analysis.networks import ReLUNetwork
+>>> from analysis.regions import count_regions
+>>> count_regions(ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]]))
+4
+"""
+
+from analysis.regions.api import count_regions, enumerate_regions, iter_regions
+from analysis.regions.graph import region_graph
+from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
 from analysis.regions.types import Inequality, Region
 
-__all__ = ["Inequality", "Region"]
+__all__ = [
+    "count_regions",
+    "enumerate_regions",
+    "iter_regions",
+    "region_graph",
+    "Region",
+    "Inequality",
+    "RegionLimitExceeded",
+    "RegionTimeBudgetExceeded",
+]
