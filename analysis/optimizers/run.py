@@ -17,6 +17,7 @@ False
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -85,6 +86,12 @@ def _check_common(optimizer: Any, theta0: Any, n_steps: Any, max_norm: float) ->
     return theta
 
 
+def _norm(x: np.ndarray) -> float:
+    # Euclidean norm; inf or nan when an entry is, or when the squares overflow (norm > 1e154)
+    flat = x.ravel()
+    return math.sqrt(float(flat @ flat))
+
+
 def _loop(
     optimizer: Optimizer,
     theta: np.ndarray,
@@ -112,7 +119,7 @@ def _loop(
             g = np.asarray(grad_at(k, theta), dtype=float)
             if g.shape != theta.shape:
                 raise ValueError(f"gradient has shape {g.shape}, parameters have {theta.shape}")
-            gn = float(np.linalg.norm(g))
+            gn = _norm(g)
             norms.append(gn)
             if not np.isfinite(gn):
                 diverged, message = True, f"gradient not finite at step {k}"
@@ -124,7 +131,7 @@ def _loop(
                 break
             step, state = optimizer.update(g, state, theta)
             new = theta + np.asarray(step, dtype=float)
-            if not np.all(np.isfinite(new)) or float(np.linalg.norm(new)) > max_norm:
+            if not _norm(new) <= max_norm:  # also catches nan and inf
                 diverged, message = True, f"iterate not finite or beyond max_norm at step {k + 1}"
                 break
             if loss_fn is not None:
