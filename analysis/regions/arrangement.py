@@ -47,6 +47,7 @@ import sympy
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box, normalize_domain
+from analysis.regions.limits import RegionLimitExceeded
 from analysis.regions.lp import interior_point as _lp_interior_point
 from analysis.regions.types import Inequality, Region
 
@@ -450,7 +451,9 @@ def iter_regions_arrangement(
     domain : sequence of (lo, hi) or None
         ``None`` for ``R^d``, otherwise a box.
     max_regions : int, optional
-        Refuse (``ValueError``) when the cells exceed this number.
+        Refuse when the cells exceed this number: ``RegionLimitExceeded`` (a ``ValueError``)
+        whose ``lower_bound`` is the number of cells found so far (a lower bound, since
+        inserting more hyperplanes only splits cells).
 
     Yields
     ------
@@ -482,9 +485,10 @@ def iter_regions_arrangement(
                     new_cells.append(([*cell, (i, s)], y))
         cells = new_cells
         if max_regions is not None and len(cells) > max_regions:
-            raise ValueError(
+            raise RegionLimitExceeded(
                 f"the arrangement has more than max_regions={max_regions} regions "
-                f"(after {i + 1} of {len(hp)} hyperplanes)"
+                f"(after {i + 1} of {len(hp)} hyperplanes); the count so far is a lower bound",
+                lower_bound=len(cells),
             )
     W0, B0 = net.exact_weights[0], net.exact_biases[0]
     W1, B1 = net.exact_weights[1], net.exact_biases[1]
