@@ -1,0 +1,38 @@
+"""Small presentation helpers shared by the report's sections."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from analysis.report.core import ReportContext
+
+__all__ = ["new_figure", "derivations_markdown", "fmt"]
+
+
+def new_figure(ncols: int = 1, nrows: int = 1, width: float = 6.4, height: float = 4.2) -> Any:
+    """A matplotlib Figure (not registered with pyplot) and its axes, Agg-rendered.
+
+    >>> fig, ax = new_figure()
+    >>> type(ax).__name__
+    'Axes'
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=True)
+    return fig, axes
+
+
+def derivations_markdown(ctx: ReportContext, names: Sequence[str]) -> str:
+    """The derivations ``names`` rendered as Markdown (each marked as shown in ``ctx``)."""
+    return "\n".join(ctx.derivation(n).to_markdown(heading="###") for n in names)
+
+
+def fmt(x: float, digits: int = 4) -> str:
+    """A float with ``digits`` significant digits.
+
+    >>> fmt(2 / 3)
+    '0.6667'
+    """
+    return f"{x:.{digits}g}"

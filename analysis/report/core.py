@@ -1,0 +1,408 @@
+"""The report framework: sections, checks, figures, and the atomic write of a report folder.
+
+A *section* is a function ``(ctx) -> SectionResult``. It returns Markdown, a list of
+:class:`Check` rows (a claim, its formula, the value physml computed independently, the kind of
+claim, and whether it held) and figures. :func:`build_report` runs every section, renders
+``REPORT.md`` and ``report.json`` into a temporary folder next to the target, and moves it into
+place only once everything is written, so a crash never leaves half a report. A section that
+raises is reported with its error; the rest still builds.
+
+>>> import tempfile, pathlib
+>>> def tiny(ctx):
+...     return SectionResult("Two plus two.", [Check("2+2", "$4$", 2 + 2, "exact", 2 + 2 == 4)])
+>>> with tempfile.TemporaryDirectory() as d:
+...     res = build_report(pathlib.Path(d) / "r", sections=[Section("tiny", "Tiny", tiny)],
+...                        progress=False)
+...     print(res.n_checks, res.n_failed, (res.path / "REPORT.md").exists())
+1 0 True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "KINDS",
+    "Check",
+    "FigureOut",
+    "SectionResult",
+    "Section",
+    "ReportContext",
+    "ReportResult",
+    "build_report",
+    "jsonable",
+]
+
+#: the kinds of claim a check may be
+KINDS = ("exact", "upper bound", "lower bound", "asymptote")
+
+
+@dataclass
+class Check:
+    """One checked claim: a row of a check table.
+
+    Parameters
+    ----------
+    claim : str
+        What is claimed, in words.
+    formula : str
+        The formula (Markdown with ``$...$`` LaTeX) and its value where it has one.
+    value : object
+        What physml computed independently of the formula (a number, or a short text).
+    kind : str
+        One of :data:`KINDS`.
+    ok : bool
+        Whether the claim held. A failed check is reported, never hidden.
+    expected : object, optional
+        The formula's value, when it has one (shown beside ``value``).
+
+    Examples
+    --------
+    >>> Check("regions of a 1-3-1 net", "$D+1$", 4, "exact", True, expected=4).mark
+    '✓'
+    """
+
+    claim: str
+    formula: str
+    value: Any
+    kind: str
+    ok: bool
+    expected: Any = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(
+                f"check {self.claim!r}: kind must be one of {KINDS}, got {self.kind!r}"
+            )
+        self.ok = bool(self.ok)
+
+    @property
+    def mark(self) -> str:
+        """``✓`` when the claim held, ``✗`` otherwise."""
+        return "✓" if self.ok else "✗"
+
+
+@dataclass
+class FigureOut:
+    """A figure of a section: a file stem, the matplotlib Figure, and a caption."""
+
+    name: str
+    figure: Any
+    caption: str
+
+
+@dataclass
+class SectionResult:
+    """What a section returns: Markdown, its check rows, its figures."""
+
+    markdown: str
+    checks: list[Check] = field(default_factory=list)
+    figures: list[FigureOut] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A report section: a key (for report.json), a title, and the function that builds it."""
+
+    key: str
+    title: str
+    build: Callable[[ReportContext], SectionResult]
+
+
+@dataclass
+class ReportContext:
+    """What sections share: the mode, a seed per purpose, and cached derivations."""
+
+    quick: bool
+    seed: int = 20250206
+    used_derivations: set[str] = field(default_factory=set)
+    _derivations: dict[str, Any] = field(default_factory=dict)
+
+    def rng(self, purpose: str) -> np.random.Generator:
+        """A numpy Generator seeded from the report seed and ``purpose`` (deterministic)."""
+        salt = sum((i + 1) * ord(c) for i, c in enumerate(purpose))
+        return np.random.default_rng([self.seed, salt])
+
+    def derivation(self, name: str) -> Any:
+        """The registered derivation ``name`` (computed once), marked as shown."""
+        if name not in self._derivations:
+            from theory.derivation import derive
+
+            self._derivations[name] = derive(name)
+        self.used_derivations.add(name)
+        return self._derivations[name]
+
+
+@dataclass
+class ReportResult:
+    """What :func:`build_report` returns."""
+
+    path: Path
+    n_checks: int
+    n_failed_checks: int
+    n_errored_sections: int
+    sections: list[dict[str, Any]]
+
+    @property
+    def n_failed(self) -> int:
+        """Failed checks plus errored sections."""
+        return self.n_failed_checks + self.n_errored_sections
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-safe copy of ``value``: Fractions as "p/q", numpy scalars as Python numbers.
+
+    >>> jsonable({"a": Fraction(1, 3), "b": np.float64(0.5), "c": (1, 2)})
+    {'a': '1/3', 'b': 0.5, 'c': [1, 2]}
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else str(f)
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        if f == int(f) and abs(f) < 1e15:
+            return str(int(f))
+        return f"{f:.6g}"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    return str(value)
+
+
+def _check_table(checks: Sequence[Check]) -> str:
+    lines = [
+        "| claim | formula | formula's value | physml computed | kind | |",
+        "|---|---|---|---|---|:-:|",
+    ]
+    for c in checks:
+        cells = [c.claim, c.formula, _fmt(c.expected), _fmt(c.value), c.kind, c.mark]
+        cells = [cell.replace("\n", " ").replace("|", "\\|") for cell in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _save_figure(fig: Any, folder: Path, name: str) -> list[str]:
+    import matplotlib
+
+    files = []
+    with matplotlib.rc_context({"svg.hashsalt": "physml", "svg.fonttype": "path"}):
+        fig.savefig(folder / f"{name}.png", dpi=150, metadata={"Software": None})
+        fig.savefig(folder / f"{name}.svg", metadata={"Date": None, "Creator": None})
+    files += [f"figures/{name}.png", f"figures/{name}.svg"]
+    return files
+
+
+def _run_section(
+    sec: Section, ctx: ReportContext, figdir: Path
+) -> tuple[str, list[Check], dict[str, Any]]:
+    """Run one section; return its Markdown body, checks and JSON record (errors caught)."""
+    record: dict[str, Any] = {"key": sec.key, "title": sec.title, "status": "ok", "error": None}
+    checks: list[Check] = []
+    files: list[str] = []
+    try:
+        res = sec.build(ctx)
+        if not isinstance(res, SectionResult):
+            raise TypeError(f"section {sec.key!r} returned {type(res).__name__}, not SectionResult")
+        checks = list(res.checks)
+        body = [res.markdown.strip(), ""]
+        for fo in res.figures:
+            try:
+                saved = _save_figure(fo.figure, figdir, fo.name)
+            finally:
+                _close(fo.figure)
+            files += saved
+            body.append(f"![{fo.caption}]({saved[0]})")
+            body.append("")
+            body.append(f"*{fo.caption}* ([SVG]({saved[1]}))")
+            body.append("")
+        if checks:
+            body.append(_check_table(checks))
+            body.append("")
+        text = "\n".join(body)
+    except Exception as exc:  # a failed section is reported, the rest still builds
+        if "res" in locals() and isinstance(res, SectionResult):
+            for fo in res.figures:
+                _close(fo.figure)
+        tb = traceback.format_exc()
+        record["status"] = "error"
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        checks = []
+        text = (
+            f"**This section failed to build:** `{type(exc).__name__}: {exc}`\n\n"
+            f"<details><summary>traceback</summary>\n\n```\n{tb.strip()}\n```\n\n</details>\n"
+        )
+    record["checks"] = [
+        {
+            "claim": c.claim,
+            "formula": c.formula,
+            "expected": jsonable(c.expected),
+            "value": jsonable(c.value),
+            "kind": c.kind,
+            "ok": c.ok,
+        }
+        for c in checks
+    ]
+    record["figures"] = files
+    return text, checks, record
+
+
+def _close(fig: Any) -> None:
+    if "matplotlib.pyplot" in sys.modules:  # figures made without pyplot need no closing
+        sys.modules["matplotlib.pyplot"].close(fig)
+
+
+def _render(quick: bool, parts: list[tuple[Section, str, dict[str, Any]]]) -> str:
+    n_checks = sum(len(r["checks"]) for _, _, r in parts)
+    n_bad = sum(not c["ok"] for _, _, r in parts for c in r["checks"])
+    errored = [s.title for s, _, r in parts if r["status"] == "error"]
+    mode = "quick (`physml report --quick`)" if quick else "full (`physml report`)"
+    out = [
+        "# physml report: the lecture's claims, derived, computed, checked and drawn",
+        "",
+        "Each topic shows the derivation (done with sympy from its premises), the figure, and a "
+        "check table: the claim, its formula and the formula's value, the value physml computed "
+        "*independently* of that formula (by simulation, bisection, exact enumeration, or a peer "
+        "library), the kind of claim, and ✓ or ✗. A ✗ is reported, never hidden.",
+        "",
+        f"Mode: {mode}. Checks: {n_checks}, failed: {n_bad}; sections that failed to build: "
+        f"{len(errored)}" + (f" ({', '.join(errored)})" if errored else "") + ".",
+        "",
+        "## Contents",
+        "",
+    ]
+    for i, (sec, _, rec) in enumerate(parts, 1):
+        flag = " — **failed to build**" if rec["status"] == "error" else ""
+        slug = "".join(ch for ch in f"{i} {sec.title}".lower() if ch.isalnum() or ch in " -_")
+        anchor = slug.replace(" ", "-")
+        out.append(f"{i}. [{sec.title}](#{anchor}){flag}")
+    out.append("")
+    for i, (sec, text, _) in enumerate(parts, 1):
+        out += [f"## {i}. {sec.title}", "", text.strip(), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def build_report(
+    out_dir: str | os.PathLike[str] = "reports",
+    quick: bool = False,
+    *,
+    sections: Sequence[Section] | None = None,
+    seed: int = 20250206,
+    progress: bool = True,
+) -> ReportResult:
+    """Build the report folder: ``REPORT.md``, ``report.json`` and ``figures/``.
+
+    Parameters
+    ----------
+    out_dir : path
+        The folder to (re)write. It is replaced as a whole, only once the new report is complete.
+    quick : bool
+        Smaller problems (for CI and tests): under 30 s.
+    sections : sequence of Section, optional
+        The sections to build (default: :func:`analysis.report.default_sections`).
+    seed : int
+        The seed every random choice derives from (the report is deterministic).
+    progress : bool
+        Print one line per section to stderr.
+
+    Returns
+    -------
+    ReportResult
+        ``path`` (the folder written) and ``n_failed`` (failed checks + errored sections).
+    """
+    if sections is None:
+        from analysis.report.sections import default_sections
+
+        sections = default_sections()
+    target = Path(out_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        figdir = tmp / "figures"
+        figdir.mkdir()
+        ctx = ReportContext(quick=quick, seed=seed)
+        parts: list[tuple[Section, str, dict[str, Any]]] = []
+        all_checks: list[Check] = []
+        for i, sec in enumerate(sections, 1):
+            t0 = time.perf_counter()
+            text, checks, record = _run_section(sec, ctx, figdir)
+            parts.append((sec, text, record))
+            all_checks += checks
+            if progress:
+                bad = sum(not c.ok for c in checks)
+                state = "ERROR " + str(record["error"]) if record["status"] == "error" else "ok"
+                print(
+                    f"[{i:2d}/{len(sections)}] {sec.title}: {state} "
+                    f"({len(checks)} checks, {bad} failed, {time.perf_counter() - t0:.1f} s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        records = [r for _, _, r in parts]
+        n_bad = sum(not c.ok for c in all_checks)
+        n_err = sum(r["status"] == "error" for r in records)
+        (tmp / "REPORT.md").write_text(_render(quick, parts), encoding="utf-8")
+        summary = {
+            "quick": quick,
+            "seed": seed,
+            "n_checks": len(all_checks),
+            "n_failed_checks": n_bad,
+            "n_errored_sections": n_err,
+            "sections": records,
+        }
+        (tmp / "report.json").write_text(
+            json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        _move_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ReportResult(target, len(all_checks), n_bad, n_err, records)
+
+
+def _move_into_place(tmp: Path, target: Path) -> None:
+    """Replace ``target`` by ``tmp`` (renames within one folder; the old report goes last)."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.rename(target, old / "report")
+    try:
+        os.rename(tmp, target)
+    except BaseException:
+        if old is not None:  # put the previous report back
+            os.rename(old / "report", target)
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

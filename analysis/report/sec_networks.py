@@ -1,0 +1,4 @@
+"""Placeholder replaced below."""
+
+SECTIONS: list = []
+__all__ = ["SECTIONS"]

@@ -1,0 +1,240 @@
+"""Tests of ``physml report``: the framework, the quick report, and the plotting functions."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.report import (
+    Check,
+    FigureOut,
+    Section,
+    SectionResult,
+    build_report,
+    core,
+    default_sections,
+)
+from analysis.report.common import new_figure
+
+
+def _good(ctx):
+    fig, ax = new_figure()
+    ax.plot([0, 1], [0, 1])
+    return SectionResult(
+        "Good section body.",
+        [Check("one plus one", "$2$", 1 + 1, "exact", 1 + 1 == 2, expected=2)],
+        [FigureOut("good", fig, "a line")],
+    )
+
+
+def _bad(ctx):
+    raise RuntimeError("deliberate failure in a section")
+
+
+def _failing_check(ctx):
+    return SectionResult("x", [Check("a false claim", "$0 = 1$", 0, "exact", False, expected=1)])
+
+
+# ----------------------------------------------------------------------------- framework
+
+
+def test_report_writes_files_and_figures(tmp_path: Path) -> None:
+    res = build_report(tmp_path / "r", sections=[Section("good", "Good", _good)], progress=False)
+    assert res.path == (tmp_path / "r").resolve()  # equality: the folder written
+    for name in ("REPORT.md", "report.json", "figures/good.png", "figures/good.svg"):
+        assert (res.path / name).is_file(), name  # equality: every file exists
+    md = (res.path / "REPORT.md").read_text()
+    assert "Good section body." in md and "| one plus one |" in md and "✓" in md
+    assert res.n_failed == 0 and res.n_checks == 1  # equality
+
+
+def test_failed_section_is_reported_and_rest_builds(tmp_path: Path, capsys) -> None:
+    secs = [Section("bad", "Bad", _bad), Section("good", "Good", _good)]
+    res = build_report(tmp_path / "r", sections=secs, progress=True)
+    md = (res.path / "REPORT.md").read_text()
+    assert "failed to build" in md and "deliberate failure in a section" in md
+    assert "Good section body." in md  # the rest still builds
+    assert res.n_errored_sections == 1 and res.n_failed == 1  # equality
+    rec = json.loads((res.path / "report.json").read_text())
+    assert [s["status"] for s in rec["sections"]] == ["error", "ok"]  # equality
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and "ERROR" in err[0] and "ok" in err[1]  # one progress line each
+
+
+def test_failed_check_is_shown_not_hidden(tmp_path: Path) -> None:
+    res = build_report(tmp_path / "r", sections=[Section("f", "F", _failing_check)], progress=False)
+    assert res.n_failed_checks == 1  # equality
+    assert "✗" in (res.path / "REPORT.md").read_text()
+
+
+def test_crash_leaves_no_partial_report(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "r"
+    build_report(target, sections=[Section("good", "Good", _good)], progress=False)
+    before = (target / "REPORT.md").read_text()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(core, "_render", boom)
+    with pytest.raises(OSError, match="simulated"):
+        build_report(target, sections=[Section("good", "Good", _good)], progress=False)
+    assert (target / "REPORT.md").read_text() == before  # equality: the old report is intact
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no temporary folder left
+    fresh = tmp_path / "fresh"
+    with pytest.raises(OSError):
+        build_report(fresh, sections=[Section("good", "Good", _good)], progress=False)
+    assert not fresh.exists()  # equality: nothing written at all
+
+
+def test_svg_is_deterministic(tmp_path: Path) -> None:
+    a = build_report(tmp_path / "a", sections=[Section("good", "Good", _good)], progress=False)
+    b = build_report(tmp_path / "b", sections=[Section("good", "Good", _good)], progress=False)
+    for name in ("figures/good.svg", "figures/good.png", "report.json"):
+        assert (a.path / name).read_bytes() == (b.path / name).read_bytes(), name  # equality
+
+
+@pytest.mark.parametrize("kind", ["exact", "upper bound", "lower bound", "asymptote"])
+def test_check_kinds_accepted(kind: str) -> None:
+    assert Check("c", "f", 1, kind, True).mark == "✓"  # equality
+
+
+@pytest.mark.parametrize("kind", ["", "bound", "Exact", "approximately"])
+def test_check_kind_rejected(kind: str) -> None:
+    with pytest.raises(ValueError, match="kind must be one of"):
+        Check("c", "f", 1, kind, True)
+
+
+def test_section_returning_wrong_type_is_an_error(tmp_path: Path) -> None:
+    res = build_report(
+        tmp_path / "r", sections=[Section("w", "W", lambda ctx: "text")], progress=False
+    )
+    assert res.n_errored_sections == 1  # equality
+    assert "not SectionResult" in (res.path / "REPORT.md").read_text()
+
+
+@given(
+    st.recursive(
+        st.one_of(
+            st.integers(-(10**30), 10**30),
+            st.fractions(),
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.text(max_size=5),
+            st.none(),
+            st.booleans(),
+        ),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner),
+        max_leaves=10,
+    )
+)
+def test_jsonable_round_trips_through_json(value) -> None:
+    out = core.jsonable(value)
+    assert json.loads(json.dumps(out)) == out  # equality: JSON-safe
+
+    def back(v):
+        if isinstance(v, Fraction):
+            return str(v)
+        if isinstance(v, (list, tuple)):
+            return [back(x) for x in v]
+        if isinstance(v, dict):
+            return {k: back(x) for k, x in v.items()}
+        return v
+
+    assert out == back(value)  # equality: Fractions become "p/q", nothing else changes
+
+
+def test_rng_is_deterministic_per_purpose() -> None:
+    a, b = core.ReportContext(quick=True), core.ReportContext(quick=True)
+    x = a.rng("p").standard_normal(3)
+    assert np.array_equal(x, b.rng("p").standard_normal(3))  # equality
+    assert not np.array_equal(x, a.rng("q").standard_normal(3))  # different purposes differ
+
+
+# ----------------------------------------------------------------------------- the quick report
+
+
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory) -> core.ReportResult:
+    return build_report(tmp_path_factory.mktemp("q") / "reports", quick=True, progress=False)
+
+
+def test_quick_report_writes_every_file(quick_report) -> None:
+    rec = json.loads((quick_report.path / "report.json").read_text())
+    files = [f for s in rec["sections"] for f in s["figures"]]
+    for f in files:
+        assert (quick_report.path / f).is_file(), f
+    md = (quick_report.path / "REPORT.md").read_text()
+    for f in files:
+        if f.endswith(".png"):
+            assert f in md, f  # every figure is shown in REPORT.md
+    assert len(rec["sections"]) == len(default_sections())  # equality
+
+
+def test_quick_report_all_checks_pass(quick_report) -> None:
+    rec = json.loads((quick_report.path / "report.json").read_text())
+    errors = [(s["key"], s["error"]) for s in rec["sections"] if s["status"] != "ok"]
+    failed = [c["claim"] for s in rec["sections"] for c in s["checks"] if not c["ok"]]
+    assert errors == []  # equality: no section errored
+    assert failed == []  # equality: every check is ✓
+    assert quick_report.n_failed == 0 and quick_report.n_checks >= 40  # bound
+
+
+def test_quick_report_is_deterministic(quick_report, tmp_path: Path) -> None:
+    keys = {"regimes", "particle", "fine_print_svd", "fine_print_width"}
+    secs = [s for s in default_sections() if s.key in keys]
+    again = build_report(tmp_path / "again", quick=True, sections=secs, progress=False)
+    first = json.loads((quick_report.path / "report.json").read_text())
+    second = json.loads((again.path / "report.json").read_text())
+    a = [s for s in first["sections"] if s["key"] in keys]
+    assert a == second["sections"]  # equality: same numbers twice
+
+
+def test_every_derivation_is_rendered(quick_report) -> None:
+    from theory.derivation import registered
+
+    md = (quick_report.path / "REPORT.md").read_text()
+    for name, fn in registered().items():
+        title = fn().title
+        assert f"### {title}" in md, name  # equality: each derivation appears
+
+
+# ----------------------------------------------------------------------------- plotting
+
+
+def _plot_cases():
+    from analysis import plot_optim as po
+
+    quad = lambda th: float(th[0] ** 2 + 3 * th[1] ** 2)  # noqa: E731
+    path = np.array([[1.0, 1.0], [0.5, 0.2], [0.1, 0.0]])
+    return [
+        ("lr_regimes", lambda ax: po.plot_lr_regimes(n_steps=4, ax=ax)),
+        ("thresholds", lambda ax: po.plot_thresholds([1.0, 2.0], [2.0, 1.0], ax=ax)),
+        (
+            "iterations",
+            lambda ax: po.plot_iterations([10, 100], {"GD": [10, 100]}, {"GD": [9, 99]}, ax=ax),
+        ),
+        ("particle", lambda ax: po.plot_particle([0, 1], [1, 0], [0, 1], [1, 0.1], ax=ax)),
+        (
+            "momentum_map",
+            lambda ax: po.plot_momentum_map([0.1, 1], [0.5, 0.9], [0.1, 0.01], 1, 0.1, ax=ax),
+        ),
+        ("paths", lambda ax: po.plot_paths(quad, {"GD": path}, (-1, 1), (-1, 1), ax=ax)),
+        ("sgd", lambda ax: po.plot_sgd_losses({"B = 1": [1.0, 0.5, 0.1]}, ax=ax)),
+    ]
+
+
+@pytest.mark.parametrize("case", range(7))
+def test_plot_optim_returns_its_ax(case: int) -> None:
+    name, draw = _plot_cases()[case]
+    fig, ax = plt.subplots()
+    try:
+        assert draw(ax) is ax, name  # equality: the same ax comes back
+        assert draw(None) is not None
+    finally:
+        plt.close("all")
