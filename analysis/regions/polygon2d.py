@@ -1,0 +1,384 @@
+"""Deep ReLU networks with 2 inputs on a box: exact polygon splitting, layer by layer.
+
+Every activation region of a network with two inputs is a convex polygon. Start from the box;
+at hidden layer ``l`` every current polygon carries the exact affine map ``x -> h_{l-1}(x)`` of
+the previous layer's outputs, so each unit's pre-activation ``z_j = g_j . x + f_j`` is affine
+on it. Cut the polygon successively along each line ``z_j = 0``, keep only the pieces of
+positive area (a cut happens only when some vertex is strictly on each side), and pass each
+piece on with ``h_l = diag(active) z``.
+
+Exactness and speed: all arithmetic is on Python integers. The layer maps are kept with a
+common positive denominator per layer, vertices in homogeneous integer coordinates
+``(X, Y, W)``, ``W > 0``, and every edge remembers its supporting line, so a new vertex is the
+intersection of two lines (two 2x2 determinants) rather than an interpolation, which keeps the
+numbers' sizes bounded by those of the lines. The sign of ``z_j`` at a vertex is the sign of
+an integer: there is nothing to round.
+
+A pre-activation exactly 0 on the whole polygon (or constant) does not cut it; a unit whose
+line only touches the polygon (an edge or a vertex) leaves it on one side. Both are the
+degenerate cases of issue 4, handled by the same sign test.
+
+>>> from analysis.networks import ReLUNetwork
+>>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1], [1, -1]], [[1, 1]]],
+...                   [[0, 0], [0, 0], [0]])
+>>> count_regions_polygon(net, [(-1, 1), (-1, 1)])   # x - y cuts only the quadrant x, y > 0
+5
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from analysis.networks import ReLUNetwork
+from analysis.regions.domain import normalize_domain
+from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+from analysis.regions.types import Inequality, Region
+
+__all__ = ["Polygon", "iter_polygons", "iter_regions_polygon", "count_regions_polygon"]
+
+_Line = tuple[int, int, int]  # a x + b y + c = 0
+_Vertex = tuple[int, int, int]  # (X, Y, W), W > 0: the point (X / W, Y / W)
+
+
+@dataclass(frozen=True)
+class Polygon:
+    """One activation region of a 2-input network as an exact convex polygon.
+
+    Attributes
+    ----------
+    pattern : tuple of tuple of bool
+        Per hidden layer, which units are active in the interior.
+    vertices : tuple of (Fraction, Fraction)
+        The vertices in counter-clockwise order (a vertex where a cut only touched the polygon
+        may be collinear with its neighbours).
+    region : Region
+        The same region as :class:`~analysis.regions.types.Region` (point, inequalities, map).
+    """
+
+    pattern: tuple[tuple[bool, ...], ...]
+    vertices: tuple[tuple[Fraction, Fraction], ...]
+    region: Region
+
+    def area(self) -> Fraction:
+        """The exact area (shoelace formula)."""
+        v = self.vertices
+        s = sum(
+            (v[i][0] * v[(i + 1) % len(v)][1] - v[(i + 1) % len(v)][0] * v[i][1])
+            for i in range(len(v))
+        )
+        return abs(Fraction(s)) / 2
+
+
+def _layer_ints(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]]:
+    """Per layer: integer weights, integer biases and their common denominator."""
+    out = []
+    for W, B in zip(net.exact_weights, net.exact_biases):
+        den = 1
+        for v in (*W.reshape(-1), *B):
+            den = den * v.denominator // math.gcd(den, v.denominator)
+        Wi = [[int(v * den) for v in row] for row in W]
+        Bi = [int(v * den) for v in B]
+        out.append((Wi, Bi, den))
+    return out
+
+
+def _meet(L1: _Line, L2: _Line) -> _Vertex:
+    a1, b1, c1 = L1
+    a2, b2, c2 = L2
+    X = b1 * c2 - b2 * c1
+    Y = c1 * a2 - c2 * a1
+    W = a1 * b2 - a2 * b1
+    if W < 0:
+        X, Y, W = -X, -Y, -W
+    g = math.gcd(X, Y, W)
+    if g > 1:
+        X, Y, W = X // g, Y // g, W // g
+    return X, Y, W
+
+
+def _split(
+    verts: list[_Vertex], lines: list[_Line], cut: _Line, signs: list[int], side: int
+) -> tuple[list[_Vertex], list[_Line]]:
+    """The part of the polygon where ``side * cut >= 0`` (both strict sides are non-empty)."""
+    nv, nl = [], []
+    n = len(verts)
+    for i in range(n):
+        s, s_next = side * signs[i], side * signs[(i + 1) % n]
+        if s > 0:
+            nv.append(verts[i])
+            nl.append(lines[i])
+            if s_next < 0:
+                nv.append(_meet(lines[i], cut))
+                nl.append(cut)
+        elif s == 0:
+            nv.append(verts[i])
+            nl.append(lines[i] if s_next > 0 else cut)
+        elif s_next > 0:
+            nv.append(_meet(lines[i], cut))
+            nl.append(lines[i])
+    return nv, nl
+
+
+def _box_polygon(box: Sequence[tuple[Fraction, Fraction]]) -> tuple[list[_Vertex], list[_Line]]:
+    (x0, x1), (y0, y1) = box
+    den = math.lcm(x0.denominator, x1.denominator, y0.denominator, y1.denominator)
+    X0, X1, Y0, Y1 = (int(v * den) for v in (x0, x1, y0, y1))
+    verts = [(X0, Y0, den), (X1, Y0, den), (X1, Y1, den), (X0, Y1, den)]
+    # edge i goes from vertex i to vertex i+1 (counter-clockwise)
+    lines = [(0, den, -Y0), (den, 0, -X1), (0, den, -Y1), (den, 0, -X0)]
+    return verts, lines
+
+
+class _Budget:
+    def __init__(
+        self,
+        max_regions: int | None,
+        time_budget: float | None,
+        progress: Callable[[int], Any] | None,
+    ):
+        if max_regions is not None and (not isinstance(max_regions, int) or max_regions < 0):
+            raise ValueError(f"max_regions must be a non-negative int, got {max_regions!r}")
+        if time_budget is not None and not time_budget > 0:
+            raise ValueError(
+                f"time_budget must be a positive number of seconds, got {time_budget!r}"
+            )
+        self.max_regions = max_regions
+        self.deadline = None if time_budget is None else time.monotonic() + time_budget
+        self.time_budget = time_budget
+        self.progress = progress
+        self.found = 0
+
+    def tick(self) -> None:
+        self.found += 1
+        n = self.found
+        if self.max_regions is not None and n > self.max_regions:
+            raise RegionLimitExceeded(
+                f"more than max_regions={self.max_regions} regions; the {n} found so far are "
+                "a lower bound",
+                lower_bound=n,
+            )
+        if n % 256 == 0:
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                raise RegionTimeBudgetExceeded(
+                    f"time_budget={self.time_budget} s exceeded after {n} regions (a lower "
+                    "bound on the count)",
+                    lower_bound=n,
+                )
+            if self.progress is not None:
+                self.progress(n)
+
+
+def _leaves(
+    net: ReLUNetwork, domain: Any, budget: _Budget
+) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex], list[_Line], list[list[int]], int]]:
+    """Depth-first: (signs per layer, vertices, lines, last hidden map rows, its denominator)."""
+    if not isinstance(net, ReLUNetwork):
+        raise TypeError(f"net must be a ReLUNetwork, got {type(net).__name__}")
+    if net.input_dim != 2:
+        raise ValueError(f"the polygon method needs 2 inputs, this network has {net.input_dim}")
+    if domain is None:
+        raise ValueError(
+            "the polygon method needs a box domain [(lo, hi), (lo, hi)]; for all of R^2 use "
+            "method='lp'"
+        )
+    box = normalize_domain(domain, 2)
+    assert box is not None
+    layers = _layer_ints(net)
+    K = net.depth
+    verts, lines = _box_polygon(box)
+    # h_0(x) = x: rows (coeff_x, coeff_y, const) over denominator 1
+    H0 = [[1, 0, 0], [0, 1, 0]]
+    stack: list[
+        tuple[int, tuple[tuple[int, ...], ...], list[_Vertex], list[_Line], list[list[int]]]
+    ]
+    stack = [(0, (), verts, lines, H0)]
+    dens = [1]
+    for _, _, den in layers[:-1]:
+        dens.append(dens[-1] * den)
+    while stack:
+        l, pattern, verts, lines, H = stack.pop()
+        if l == K:
+            budget.tick()
+            yield pattern, verts, lines, H, dens[K]
+            continue
+        Wi, Bi, _ = layers[l]
+        c = dens[l]
+        pieces: list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]] = [(verts, lines, ())]
+        Z = []
+        for row, bj in zip(Wi, Bi):
+            gx = gy = 0
+            f = bj * c
+            for w, h in zip(row, H):
+                if w:
+                    gx += w * h[0]
+                    gy += w * h[1]
+                    f += w * h[2]
+            Z.append([gx, gy, f])
+            g = math.gcd(gx, gy, f)
+            cut = (gx // g, gy // g, f // g) if g > 1 else (gx, gy, f)
+            new = []
+            for pv, pl, sg in pieces:
+                if gx == 0 and gy == 0:
+                    new.append((pv, pl, (*sg, 1 if f > 0 else 0)))
+                    continue
+                a, b, cc = cut
+                signs = [a * X + b * Y + cc * W for X, Y, W in pv]
+                pos = any(s > 0 for s in signs)
+                neg = any(s < 0 for s in signs)
+                if pos and neg:
+                    signs = [(s > 0) - (s < 0) for s in signs]
+                    v1, l1 = _split(pv, pl, cut, signs, 1)
+                    new.append((v1, l1, (*sg, 1)))
+                    v2, l2 = _split(pv, pl, cut, signs, -1)
+                    new.append((v2, l2, (*sg, 0)))
+                else:
+                    new.append((pv, pl, (*sg, 1 if pos else 0)))
+            pieces = new
+        for pv, pl, sg in reversed(pieces):
+            Hn = [Z[j] if s else [0, 0, 0] for j, s in enumerate(sg)]
+            stack.append((l + 1, (*pattern, sg), pv, pl, Hn))
+
+
+def _to_polygon(
+    net: ReLUNetwork,
+    box: Sequence[tuple[Fraction, Fraction]],
+    signs: tuple[tuple[int, ...], ...],
+    verts: list[_Vertex],
+) -> Polygon:
+    vs = tuple((Fraction(X, W), Fraction(Y, W)) for X, Y, W in verts)
+    n = len(vs)
+    point = (sum(v[0] for v in vs) / n, sum(v[1] for v in vs) / n)
+    pattern = tuple(tuple(bool(s) for s in layer) for layer in signs)
+    # exact maps and inequalities in Fractions, from the pattern
+    ineqs: list[Inequality] = []
+    A = [[Fraction(1), Fraction(0)], [Fraction(0), Fraction(1)]]
+    a = [Fraction(0), Fraction(0)]
+    for l in range(net.depth):
+        W, B = net.exact_weights[l], net.exact_biases[l]
+        newA, newa = [], []
+        for j in range(W.shape[0]):
+            g = [sum((W[j, k] * A[k][i] for k in range(len(A))), Fraction(0)) for i in range(2)]
+            f = sum((W[j, k] * a[k] for k in range(len(a))), B[j])
+            on = pattern[l][j]
+            if g[0] != 0 or g[1] != 0:
+                s = 1 if on else -1
+                ineqs.append(Inequality((s * g[0], s * g[1]), s * f, (l, j)))
+            newA.append(g if on else [Fraction(0), Fraction(0)])
+            newa.append(f if on else Fraction(0))
+        A, a = newA, newa
+    W, B = net.exact_weights[-1], net.exact_biases[-1]
+    outA = tuple(
+        tuple(sum((W[o, k] * A[k][i] for k in range(len(A))), Fraction(0)) for i in range(2))
+        for o in range(W.shape[0])
+    )
+    outc = tuple(sum((W[o, k] * a[k] for k in range(len(a))), B[o]) for o in range(W.shape[0]))
+    for i, (lo, hi) in enumerate(box):
+        e = (Fraction(int(i == 0)), Fraction(int(i == 1)))
+        ineqs.append(Inequality(e, -lo, None))
+        ineqs.append(Inequality((-e[0], -e[1]), hi, None))
+    region = Region(pattern, point, tuple(ineqs), outA, outc)
+    return Polygon(pattern, vs, region)
+
+
+def iter_polygons(
+    net: ReLUNetwork,
+    domain: Sequence[Any],
+    max_regions: int | None = None,
+    time_budget: float | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> Iterator[Polygon]:
+    """Yield every activation region of a 2-input network on a box as an exact polygon.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+        Two inputs, any depth.
+    domain : sequence of two (lo, hi) pairs
+        The box (``None`` is refused: use the LP method on all of R^2).
+    max_regions, time_budget, progress
+        As in :func:`count_regions_polygon`.
+
+    Yields
+    ------
+    Polygon
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1, 1]], [[1]]], [[0], [0]])
+    >>> sorted(p.area() for p in iter_polygons(net, [(-1, 1), (-1, 1)]))
+    [Fraction(2, 1), Fraction(2, 1)]
+    """
+    budget = _Budget(max_regions, time_budget, progress)
+    box = normalize_domain(domain, 2) if domain is not None else None
+    for signs, verts, _, _, _ in _leaves(net, domain, budget):
+        assert box is not None
+        yield _to_polygon(net, box, signs, verts)
+
+
+def iter_regions_polygon(
+    net: ReLUNetwork,
+    domain: Sequence[Any],
+    max_regions: int | None = None,
+    time_budget: float | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> Iterator[Region]:
+    """Yield every activation region of a 2-input network on a box (see :func:`iter_polygons`).
+
+    Each :class:`~analysis.regions.types.Region` has the exact vertex average as its interior
+    point, one inequality per unit whose pre-activation is not constant on it, the four box
+    faces, and the exact output map.
+
+    >>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])
+    >>> sorted(r.pattern for r in iter_regions_polygon(net, [(-1, 1), (0, 1)]))
+    [((False, True),), ((True, True),)]
+    """
+    for p in iter_polygons(net, domain, max_regions, time_budget, progress):
+        yield p.region
+
+
+def count_regions_polygon(
+    net: ReLUNetwork,
+    domain: Sequence[Any],
+    max_regions: int | None = None,
+    time_budget: float | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> int:
+    """The exact number of activation regions of a 2-input network on a box.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+        Two inputs, any depth.
+    domain : sequence of two (lo, hi) pairs
+        The box; ``None`` raises ``ValueError`` (use the LP method for all of R^2).
+    max_regions : int, optional
+        Stop with :class:`~analysis.regions.limits.RegionLimitExceeded` beyond it.
+    time_budget : float, optional
+        Seconds; stop with :class:`~analysis.regions.limits.RegionTimeBudgetExceeded`.
+        Both errors carry ``lower_bound``, the regions found so far (a lower bound).
+    progress : callable, optional
+        Called with the number of regions found so far, every 256 regions.
+
+    Returns
+    -------
+    int
+        Exact.
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1, 0], [0, 1], [1, 1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+    >>> count_regions_polygon(net, [(-1, 1), (-1, 1)])      # 3 concurrent lines: 6
+    6
+    """
+    budget = _Budget(max_regions, time_budget, progress)
+    n = 0
+    for _ in _leaves(net, domain, budget):
+        n += 1
+    if progress is not None:
+        progress(n)
+    return n
