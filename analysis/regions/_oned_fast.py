@@ -224,6 +224,26 @@ def _step(eng: _Engine, l: int, H0, H1, G, small: bool, count_only: bool):
     return pool[left], pool[right], Gc, mask, parent
 
 
+def _limit_error(count: int, limit: int, bound: int | None) -> RegionLimitExceeded:
+    msg = (
+        f"more than max_regions={limit} regions: stopped after counting {count} "
+        f"(a lower bound on the true count)"
+    )
+    if bound is not None:
+        msg += f"; the 1-input upper bound prod(n_l + 1) is {bound}"
+    return RegionLimitExceeded(msg, lower_bound=count)
+
+
+def _time_error(count: int, budget: float, bound: int | None) -> RegionTimeBudgetExceeded:
+    msg = (
+        f"time budget of {budget:g} s exceeded: stopped after counting {count} regions "
+        f"(a lower bound on the true count)"
+    )
+    if bound is not None:
+        msg += f"; the 1-input upper bound prod(n_l + 1) is {bound}"
+    return RegionTimeBudgetExceeded(msg, lower_bound=count)
+
+
 class _Acc:
     """Running count in left-to-right order, with the limits and the progress callback."""
 
@@ -258,9 +278,9 @@ class _Acc:
 
     def check(self) -> None:
         if self.max_regions is not None and self.count > self.max_regions:
-            raise RegionLimitExceeded(self.count, self.max_regions, self.bound)
+            raise _limit_error(self.count, self.max_regions, self.bound)
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise RegionTimeBudgetExceeded(self.count, self.budget, self.bound)
+            raise _time_error(self.count, self.budget, self.bound)
         if self.progress is not None:
             self.progress(self.count)
 
@@ -430,13 +450,13 @@ def count_fast(
             try:
                 cnt, first, tail = fut.result(timeout=timeout)
             except FuturesTimeout as exc:
-                raise RegionTimeBudgetExceeded(total, float(time_budget), bound) from exc
+                raise _time_error(total, float(time_budget), bound) from exc
             total += cnt - int(linear and last is not None and last == first)
             last = tail
             if max_regions is not None and total > max_regions:
-                raise RegionLimitExceeded(total, max_regions, bound)
+                raise _limit_error(total, max_regions, bound)
             if deadline is not None and time.monotonic() > deadline:
-                raise RegionTimeBudgetExceeded(total, float(time_budget), bound)
+                raise _time_error(total, float(time_budget), bound)
             if progress is not None:
                 progress(total)
     finally:
