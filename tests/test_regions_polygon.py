@@ -1,0 +1,184 @@
+"""Deep 2-input networks on a box: exact polygon splitting.
+
+Independent references: the Zaslavsky lattice count (shallow networks), the LP engine and the
+brute-force pattern test of analysis.regions (deep networks), the exact area of the box, the
+network's own exact forward pass at each witness point, and hand counts.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.networks import ReLUNetwork
+from analysis.regions.arrangement import count_arrangement
+from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+from analysis.regions.polygon2d import (
+    count_regions_polygon,
+    iter_polygons,
+    iter_regions_polygon,
+)
+
+BOX = [(-1, 1), (-1, 1)]
+
+
+def int_net(draw, widths, lo=-2, hi=2):
+    Ws, bs = [], []
+    for a, b in zip(widths[:-1], widths[1:]):
+        Ws.append(
+            draw(
+                st.lists(
+                    st.lists(st.integers(lo, hi), min_size=a, max_size=a), min_size=b, max_size=b
+                )
+            )
+        )
+        bs.append(draw(st.lists(st.integers(lo, hi), min_size=b, max_size=b)))
+    return ReLUNetwork(Ws, bs)
+
+
+def box_area(box) -> Fraction:
+    (x0, x1), (y0, y1) = box
+    return (Fraction(x1) - Fraction(x0)) * (Fraction(y1) - Fraction(y0))
+
+
+def check_polygons(net: ReLUNetwork, box) -> int:
+    """Exact tiling checks: areas add up to the box, convexity, witnesses, output maps."""
+    polys = list(iter_polygons(net, box))
+    assert sum(p.area() for p in polys) == box_area(box)  # equality: the regions tile the box
+    assert all(p.area() > 0 for p in polys)  # bound: every region is full-dimensional
+    assert len({p.pattern for p in polys}) == len(polys)  # equality: one region per pattern
+    for p in polys:
+        v = p.vertices
+        for i in range(len(v)):
+            a, b, c = v[i], v[(i + 1) % len(v)], v[(i + 2) % len(v)]
+            cross = (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0])
+            assert cross >= 0  # bound: convex, counter-clockwise
+        r = p.region
+        assert r.contains(r.point)  # the witness is strictly inside
+        assert net.activation_pattern(r.point) == p.pattern  # equality
+        assert list(r.output(r.point)) == net.exact_forward(r.point)  # equality (exact map)
+        for q in v:  # the closure holds every vertex
+            assert r.contains(q, strict=False)
+    return len(polys)
+
+
+@pytest.mark.parametrize(
+    "W, b, expected, why",
+    [
+        (
+            [[[1, 0], [0, 1]], [[1, 1], [1, -1]], [[1, 1]]],
+            [[0, 0], [0, 0], [0]],
+            5,
+            "x - y cuts only the positive quadrant",
+        ),
+        (
+            [[[1, 0], [1, 0]], [[1, -1]], [[1]]],
+            [[0, 0], [0], [0]],
+            2,
+            "duplicate units: layer 2 is identically 0",
+        ),
+        ([[[0, 0]], [[1]], [[1]]], [[0], [1], [0]], 1, "a dead unit: nothing cuts"),
+        ([[[1, 1]], [[1]], [[1]]], [[-2], [0], [0]], 1, "a line touching the box at a corner"),
+        ([[[1, 0]], [[2], [-1]], [[1, 1]]], [[-1], [0, 1], [0]], 1, "x = 1 is a face: one region"),
+        (
+            [[[1, 0], [0, 1]], [[1, 1]], [[1]]],
+            [[0, 0], [-1], [0]],
+            5,
+            "relu(x) + relu(y) - 1 cuts only the quadrant x, y > 0",
+        ),
+    ],
+)
+def test_hand_counts(W, b, expected, why):
+    """Equality with hand counts (degenerate deep cases), and the tiling checks."""
+    net = ReLUNetwork(W, b)
+    assert count_regions_polygon(net, BOX) == expected, why  # equality
+    assert check_polygons(net, BOX) == expected, why  # equality
+
+
+@given(data=st.data(), n=st.integers(1, 6))
+@settings(max_examples=30, deadline=None)
+def test_shallow_matches_lattice(data, n):
+    """Equality: on shallow networks the polygons equal the Zaslavsky count on the box."""
+    net = int_net(data.draw, (2, n, 1))
+    lo = data.draw(st.fractions(-3, 0, max_denominator=4))
+    hi = data.draw(st.fractions(Fraction(1, 4), 3, max_denominator=4))
+    box = [(lo, hi), (lo - 1, hi)]
+    assert count_regions_polygon(net, box) == count_arrangement(net, box)  # equality
+
+
+@given(data=st.data(), widths=st.sampled_from([(2, 2, 2, 1), (2, 3, 2, 1), (2, 2, 3, 2, 1)]))
+@settings(max_examples=25, deadline=None)
+def test_deep_small_integer_vs_lp_and_brute(data, widths):
+    """Equality with the LP engine and brute force on small integer weights (many ties)."""
+    from analysis.regions import api
+
+    net = int_net(data.draw, widths)
+    n = count_regions_polygon(net, BOX)
+    assert n == check_polygons(net, BOX)  # equality
+    assert n == api.count_regions(net, BOX, method="lp")  # equality (independent engine)
+    assert n == api.count_regions(net, BOX, method="brute")  # equality (every pattern)
+
+
+@given(seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=10, deadline=None)
+def test_random_float_deep_vs_lp(seed):
+    """Equality with the LP engine on random float networks (exact dyadic weights)."""
+    from analysis.regions import api
+
+    rng = np.random.default_rng(seed)
+    widths = (2, 4, 3, 1)
+    net = ReLUNetwork(
+        [rng.standard_normal((b, a)) for a, b in zip(widths[:-1], widths[1:])],
+        [rng.standard_normal(b) for b in widths[1:]],
+    )
+    box = [(-2, 2), (-1, 3)]
+    n = count_regions_polygon(net, box)
+    assert n == check_polygons(net, box)  # equality
+    assert n == api.count_regions(net, box, method="lp")  # equality
+
+
+def test_permutation_and_positive_scaling_invariance():
+    """Equality: permuting a layer's units or scaling a unit by c > 0 (next column by 1/c)."""
+    rng = np.random.default_rng(11)
+    W0, b0 = rng.integers(-3, 4, (5, 2)).astype(float), rng.integers(-2, 3, 5).astype(float)
+    W1, b1 = rng.integers(-3, 4, (4, 5)).astype(float), rng.integers(-2, 3, 4).astype(float)
+    W2, b2 = rng.integers(-3, 4, (1, 4)).astype(float), np.zeros(1)
+    n = count_regions_polygon(ReLUNetwork([W0, W1, W2], [b0, b1, b2]), BOX)
+    p = rng.permutation(5)
+    assert count_regions_polygon(ReLUNetwork([W0[p], W1[:, p], W2], [b0[p], b1, b2]), BOX) == n
+    c = np.array([2.0, 0.25, 4.0, 1.0, 0.5])
+    scaled = ReLUNetwork([W0 * c[:, None], W1 / c[None, :], W2], [b0 * c, b1, b2])
+    assert count_regions_polygon(scaled, BOX) == n  # equality
+
+
+def test_regions_are_regions():
+    net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])
+    regs = list(iter_regions_polygon(net, BOX))
+    assert len(regs) == 4  # equality: four quadrants
+    assert all(len(r.inequalities) == 2 + 4 for r in regs)  # two units and four box faces
+
+
+def test_limits_and_bad_input():
+    rng = np.random.default_rng(0)
+    net = ReLUNetwork(
+        [rng.standard_normal((6, 2)), rng.standard_normal((1, 6))], [rng.standard_normal(6), [0.0]]
+    )
+    with pytest.raises(RegionLimitExceeded) as info:
+        count_regions_polygon(net, BOX, max_regions=3)
+    assert info.value.lower_bound == 4  # the first region beyond the limit
+    with pytest.raises(ValueError, match="box"):
+        count_regions_polygon(net, None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="2 inputs"):
+        count_regions_polygon(ReLUNetwork([[[1, 1, 1]], [[1]]], [[0], [0]]), BOX)
+    with pytest.raises(ValueError, match="time_budget"):
+        count_regions_polygon(net, BOX, time_budget=-1)
+    with pytest.raises(ValueError, match="empty or degenerate"):
+        count_regions_polygon(net, [(0, 0), (0, 1)])
+    seen = []
+    n = count_regions_polygon(net, BOX, progress=seen.append)
+    assert seen[-1] == n  # the last progress report is the count
+    assert issubclass(RegionTimeBudgetExceeded, ValueError)
