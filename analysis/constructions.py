@@ -23,6 +23,11 @@ with distinct activation patterns. The layer's output g_l = sum_i c_i h_i + c_0 
   and one constant piece (value 0, below every later threshold).
 * n = 1: a ramp g = 2 relu(u - 1/2): one covering piece and one constant piece.
 
+What is known below width 3: width-1 layers give at most K + 1 regions (proved in
+``theory.networks.width_one_regions``; the ramps reach it). For width 2 Serra et al.'s bound is
+3^K, but no construction attaining it is known to us; the V layers give 2^(K+1) - 1 (7 for two
+layers, which a random search over 20,000 small-integer 1-2-2-1 networks did not exceed).
+
 A constant piece stays one piece in every later layer. So with C_l covering and F_l constant
 pieces, C_l = c(n_l) C_{l-1}, F_l = F_{l-1} + (n_l + 1 - c(n_l)) C_{l-1}, C_0 = 1, F_0 = 0,
 with c(n) = n + 1 (n >= 3), 2 (n = 2), 1 (n = 1). The count is of activation regions on R
