@@ -253,7 +253,8 @@ def plot_paths(
     Parameters
     ----------
     loss_fn : callable
-        ``loss_fn(theta)`` for one point ``theta`` of shape (2,).
+        ``loss_fn(theta)`` for one point ``theta`` of shape (2,); when it also accepts a stacked
+        grid of shape (2, ny, nx) and returns (ny, nx), the contours are computed at once.
     paths : mapping of str to array of shape (T, 2)
         The iterates of each optimizer, θ_0 first.
     xlim, ylim : (float, float)
@@ -273,7 +274,12 @@ def plot_paths(
     xs = np.linspace(*xlim, 241)
     ys = np.linspace(*ylim, 241)
     X, Y = np.meshgrid(xs, ys)
-    Z = np.array([[loss_fn(np.array([x, y])) for x in xs] for y in ys])
+    try:  # a vectorised loss takes the stacked grid at once
+        Z = np.asarray(loss_fn(np.stack([X, Y])), dtype=float)
+    except Exception:
+        Z = np.empty(0)
+    if Z.shape != X.shape:
+        Z = np.array([[loss_fn(np.array([x, y])) for x in xs] for y in ys], dtype=float)
     if log_levels:
         zpos = Z - Z.min() + 1e-3
         levels = np.geomspace(zpos.min() * 1.01, zpos.max(), 25)

@@ -1,4 +1,460 @@
-"""Placeholder replaced below."""
+"""The report's network sections (figures 7-11): regions of shallow and deep ReLU networks."""
 
-SECTIONS: list = []
-__all__ = ["SECTIONS"]
+from __future__ import annotations
+
+import math
+from fractions import Fraction as F
+
+from analysis.report.common import derivations_markdown, new_figure
+from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+
+__all__ = [
+    "lecture_network",
+    "sec_shallow",
+    "sec_deep",
+    "sec_two_inputs",
+    "sec_counts",
+    "sec_depth",
+]
+
+
+def lecture_network():  # noqa: ANN201
+    """The lecture's 10-parameter shallow network (joints at 2/5, 1, 3/2).
+
+    ``y = φ0 + φ1 a[θ10 + θ11 x] + φ2 a[θ20 + θ21 x] + φ3 a[θ30 + θ31 x]``; for x > 3/2 the
+    units h1 and h3 are active and h2 is inactive, as in the lecture's shaded region.
+    """
+    from analysis.networks import ReLUNetwork
+
+    return ReLUNetwork(
+        [[[F(1, 2)], [F(-1)], [F(1)]], [[F(2), F(-1), F(-5, 2)]]],
+        [[F(-1, 5), F(1), F(-3, 2)], [F(-3, 10)]],
+    )
+
+
+def _n_torch_params(net) -> int | None:  # noqa: ANN001
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return None
+    model = net.to_torch()
+    return int(sum(p.numel() for p in model.parameters()))
+
+
+def sec_shallow(ctx: ReportContext) -> SectionResult:
+    """Figure 7: a shallow 1-input network as in the lecture."""
+    from analysis.networks import ReLUNetwork
+    from analysis.plot_networks import plot_shallow_1d
+    from analysis.regions import count_regions
+    from theory.networks import max_regions_shallow, shallow_parameter_count
+
+    net = lecture_network()
+    checks = []
+    n = count_regions(net)
+    checks.append(
+        Check(
+            "the lecture's network with D = 3 hidden units: regions on ℝ",
+            "$D + 1$",
+            n,
+            "exact",
+            n == int(max_regions_shallow(3, 1)),
+            expected=int(max_regions_shallow(3, 1)),
+        )
+    )
+    p = shallow_parameter_count(3)
+    checks.append(
+        Check(
+            "its parameters (sizes of its weight and bias arrays)",
+            "$3D + 1$ (summed layer shapes, sympy)",
+            net.n_parameters,
+            "exact",
+            net.n_parameters == int(p),
+            expected=int(p),
+        )
+    )
+    nt = _n_torch_params(net)
+    if nt is not None:
+        checks.append(
+            Check(
+                "its parameters counted by torch (peer library)",
+                "$3D + 1$",
+                nt,
+                "exact",
+                nt == int(p),
+                expected=int(p),
+            )
+        )
+    rng = ctx.rng("shallow-random")
+    for D in (1, 5, 20) if ctx.quick else (1, 2, 5, 10, 20, 50):
+        rnet = ReLUNetwork.random((1, D, 1), seed=int(rng.integers(2**31)))
+        got = count_regions(rnet)
+        want = int(max_regions_shallow(D, 1))
+        checks.append(
+            Check(
+                f"random (He-initialised) shallow network, D = {D}: regions on ℝ",
+                "$D + 1$ (distinct joints)",
+                got,
+                "exact",
+                got == want,
+                expected=want,
+            )
+        )
+    fig, ax = new_figure(width=7.0, height=4.6)
+    plot_shallow_1d(net, domain=(0.0, 2.0), ax=ax)
+    md = derivations_markdown(ctx, ["parameter_totals", "shallow_region_recursion"]) + (
+        "\n\nFigure 7: the lecture's shallow network "
+        "$y = \\phi_0 + \\sum_{d=1}^{3}\\phi_d\\,a[\\theta_{d0} + \\theta_{d1}x]$ with "
+        "$(\\theta_{d0}, \\theta_{d1}) = (-1/5, 1/2), (1, -1), (-3/2, 1)$ and "
+        "$\\phi = (-3/10, 2, -1, -5/2)$: the units' pre-activations (dashed), the clipped and "
+        "weighted units (colour), the output (black) with its three joints, and the four "
+        "linear regions labelled by which units are active. The counts in the table are exact "
+        "(`analysis.regions.count_regions`, rational arithmetic)."
+    )
+    return SectionResult(md, checks, [FigureOut("fig07_shallow", fig, "A shallow network")])
+
+
+def sec_deep(ctx: ReportContext) -> SectionResult:
+    """Figure 8: the deep composition reaching 4, 16, 64 regions."""
+    from analysis.constructions import max_regions_network
+    from analysis.plot_networks import plot_composition
+    from analysis.regions import count_regions
+    from theory.networks import deep_parameter_count, max_regions_1d, prince_regions
+
+    checks = []
+    nets = [max_regions_network([3] * k) for k in (1, 2, 3)]
+    for k, net in zip((1, 2, 3), nets):
+        n = count_regions(net)
+        want = int(max_regions_1d([3] * k))
+        checks.append(
+            Check(
+                f"composition of {k} layer(s) of width 3: regions on ℝ",
+                "$(D+1)^K$",
+                n,
+                "exact",
+                n == want,
+                expected=want,
+            )
+        )
+        pc = int(deep_parameter_count(3, k))
+        checks.append(
+            Check(
+                f"its parameters (K = {k}, D = 3)",
+                "$3D+1+(K-1)D(D+1)$ (sympy)",
+                net.n_parameters,
+                "exact",
+                net.n_parameters == pc,
+                expected=pc,
+            )
+        )
+    big = [10] * 5
+    net = max_regions_network(big)
+    n = count_regions(net)
+    want = int(prince_regions(10, 5, 1))
+    checks.append(
+        Check(
+            "K = 5 layers of width D = 10 (Prince, *Understanding Deep Learning*): regions",
+            "$(D+1)^K$ = 161,051 (Prince eq. 4.17)",
+            n,
+            "exact",
+            n == want == 161051,
+            expected=want,
+        )
+    )
+    checks.append(
+        Check(
+            "K = 5, D = 10: parameters",
+            "$3D+1+(K-1)D(D+1)$ = 471 (Prince)",
+            net.n_parameters,
+            "exact",
+            net.n_parameters == int(deep_parameter_count(10, 5)) == 471,
+            expected=int(deep_parameter_count(10, 5)),
+        )
+    )
+    fig, ax = new_figure(width=7.0, height=5.0)
+    plot_composition(nets, domain=(-0.25, 1.25), ax=ax)
+    md = derivations_markdown(ctx, ["deep_regions_1d"]) + (
+        "\n\nFigure 8: `analysis.constructions.max_regions_network([3] * K)` for K = 1, 2, 3, "
+        "drawn exactly from their regions: each layer of three units folds the interval "
+        "onto itself four times, so composing K of them gives $4^K$ pieces: 4, 16 and 64 "
+        "regions on ℝ, as the lecture's $(D+1)^K$ says; the table counts them exactly."
+    )
+    return SectionResult(md, checks, [FigureOut("fig08_composition", fig, "Deep composition")])
+
+
+def sec_two_inputs(ctx: ReportContext) -> SectionResult:
+    """Figure 9: a 2-input network's regions coloured by pattern, shallow and deep."""
+    from analysis.constructions import general_position_shallow
+    from analysis.networks import ReLUNetwork
+    from analysis.plot_regions import plot_regions_2d
+    from analysis.regions import count_regions, region_graph
+    from theory.networks import max_regions_shallow, serra_upper_bound
+
+    checks = []
+    box = [(-3, 3), (-3, 3)]
+    shallow = general_position_shallow(5, 2, seed=ctx.seed % 997).network
+    n_r2 = count_regions(shallow)
+    want = int(max_regions_shallow(5, 2))
+    checks.append(
+        Check(
+            "shallow, 2 inputs, D = 5 hyperplanes in general position: regions on ℝ²",
+            r"$\sum_{j\le 2}\binom{5}{j}$",
+            n_r2,
+            "exact",
+            n_r2 == want,
+            expected=want,
+        )
+    )
+    deep = ReLUNetwork.random((2, 6, 6, 1), seed=ctx.seed % 991, bias_scale=0.5)
+    n_poly = count_regions(deep, box, method="polygon")
+    n_lp = count_regions(deep, box, method="lp")
+    checks.append(
+        Check(
+            "deep random 2-6-6-1 network on the box [−3, 3]²: polygon splitting vs LP search",
+            "two exact methods agree",
+            n_poly,
+            "exact",
+            n_poly == n_lp,
+            expected=n_lp,
+        )
+    )
+    bound = serra_upper_bound([6, 6], 2)
+    checks.append(
+        Check(
+            "the same network: at most Serra et al.'s bound",
+            "Serra, Tjandraatmadja & Ramalingam (2018), Thm 1",
+            n_poly,
+            "upper bound",
+            n_poly <= bound,
+            expected=bound,
+        )
+    )
+    g = region_graph(deep, box)
+    checks.append(
+        Check(
+            "its region graph: one node per region, connected (the box is convex)",
+            "nodes = regions",
+            f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges",
+            "exact",
+            g.number_of_nodes() == n_poly and _connected(g),
+            expected=n_poly,
+        )
+    )
+    fig, axes = new_figure(ncols=2, width=5.2, height=5.0)
+    plot_regions_2d(shallow, box, ax=axes[0], graph=True)
+    axes[0].set_title(f"shallow, D = 5: {count_regions(shallow, box)} regions in the box")
+    plot_regions_2d(deep, box, ax=axes[1], graph=True)
+    axes[1].set_title(f"deep 2-6-6-1: {n_poly} regions in the box")
+    md = (
+        "With two inputs each hidden unit of the first layer cuts the plane along a line; "
+        "deeper units cut along bent lines. Figure 9 colours the exact regions by activation "
+        "pattern and draws the region graph over them (a dot per region, a segment per shared "
+        "facet), for a shallow network with 5 units in general position (left) and a random "
+        "deep 2-6-6-1 network (right)."
+    )
+    return SectionResult(md, checks, [FigureOut("fig09_two_inputs", fig, "Regions in 2-D")])
+
+
+def _connected(g) -> bool:  # noqa: ANN001
+    import networkx as nx
+
+    return g.number_of_nodes() > 0 and nx.is_connected(g)
+
+
+def sec_counts(ctx: ReportContext) -> SectionResult:
+    """Figure 10: exact counts against the formulas, constructions on the bound, random below."""
+    from analysis.constructions import general_position_shallow, max_regions_network
+    from analysis.networks import ReLUNetwork
+    from analysis.plot_networks import plot_counts_vs_bounds
+    from analysis.regions import count_regions
+    from theory.networks import max_regions_1d, max_regions_shallow, serra_upper_bound
+
+    checks = []
+    con_b, con_c, gp_b, gp_c, rnd_b, rnd_c = [], [], [], [], [], []
+    widths_list = [(3,), (5,), (3, 3), (4, 4), (3, 5), (3, 3, 3), (4, 4, 4)]
+    if not ctx.quick:
+        widths_list += [(5, 5, 5), (3, 3, 3, 3), (6, 6, 6)]
+    for w in widths_list:
+        n = count_regions(max_regions_network(list(w)))
+        b = int(max_regions_1d(list(w)))
+        con_b.append(b)
+        con_c.append(n)
+        checks.append(
+            Check(
+                f"construction, widths {w}: regions on ℝ",
+                r"$\prod_l(n_l+1)$",
+                n,
+                "exact",
+                n == b,
+                expected=b,
+            )
+        )
+    for D, d in [(4, 2), (6, 2), (5, 3)] + ([] if ctx.quick else [(8, 2), (7, 3)]):
+        arr = general_position_shallow(D, d, seed=ctx.seed % 983)
+        n = count_regions(arr.network)
+        b = int(max_regions_shallow(D, d))
+        gp_b.append(b)
+        gp_c.append(n)
+        checks.append(
+            Check(
+                f"shallow, D = {D} in general position in ℝ^{d}: regions",
+                rf"$\sum_{{j\le {d}}}\binom{{{D}}}{{j}}$",
+                n,
+                "exact",
+                n == b,
+                expected=b,
+            )
+        )
+    rng = ctx.rng("random-counts")
+    for w in [(4, 4), (6, 6), (8, 8), (5, 5, 5)] + ([] if ctx.quick else [(10, 10), (8, 8, 8)]):
+        for _ in range(2 if ctx.quick else 4):
+            net = ReLUNetwork.random((1, *w, 1), seed=int(rng.integers(2**31)))
+            n = count_regions(net)
+            b = int(max_regions_1d(list(w)))
+            rnd_b.append(b)
+            rnd_c.append(n)
+        checks.append(
+            Check(
+                f"random He-initialised 1-input networks, widths {w}: largest count",
+                r"$\prod_l(n_l+1)$",
+                max(rnd_c[-(2 if ctx.quick else 4) :]),
+                "upper bound",
+                max(rnd_c[-(2 if ctx.quick else 4) :]) <= b,
+                expected=b,
+            )
+        )
+    for w in [(5, 5)] + ([] if ctx.quick else [(6, 6)]):
+        net = ReLUNetwork.random((2, *w, 1), seed=int(rng.integers(2**31)))
+        n = count_regions(net)
+        b = serra_upper_bound(list(w), 2)
+        rnd_b.append(b)
+        rnd_c.append(n)
+        checks.append(
+            Check(
+                f"random 2-input network, widths {w}: regions on ℝ²",
+                "Serra et al. (2018), Thm 1",
+                n,
+                "upper bound",
+                n <= b,
+                expected=b,
+            )
+        )
+    fig, ax = new_figure()
+    plot_counts_vs_bounds(
+        {
+            "constructions (1 input)": (con_b, con_c),
+            "shallow, general position": (gp_b, gp_c),
+            "random networks (He init.)": (rnd_b, rnd_c),
+        },
+        ax=ax,
+    )
+    frac = [c / b for b, c in zip(rnd_b, rnd_c)]
+    md = derivations_markdown(ctx, ["width_one_regions"]) + (
+        "\n\nFigure 10: exact counts against the formulas. The constructions sit on the line "
+        "(the formula is reached); random networks sit far below it — "
+        f"between {min(frac):.1%} and {max(frac):.1%} of the bound here — as Hanin & Rolnick "
+        "(2019) found for networks at initialisation."
+    )
+    return SectionResult(md, checks, [FigureOut("fig10_counts", fig, "Counts vs formulas")])
+
+
+def sec_depth(ctx: ReportContext) -> SectionResult:
+    """Figure 11: depth efficiency, regions against parameters."""
+    from analysis.constructions import max_regions_network
+    from analysis.plot_networks import plot_depth_efficiency
+    from analysis.regions import count_regions
+    from theory.networks import (
+        deep_parameter_count,
+        depth_efficiency,
+        max_regions_1d,
+        shallow_parameter_count,
+    )
+
+    checks = []
+    Ds = range(1, 200)
+    shallow = ([int(shallow_parameter_count(d)) for d in Ds], [d + 1 for d in Ds])
+    deep, measured = {}, {}
+    for D in (3, 5, 10):
+        Ks = range(1, 11)
+        deep[f"deep, width D = {D}, K = 1..10"] = (
+            [int(deep_parameter_count(D, k)) for k in Ks],
+            [int(max_regions_1d([D] * k)) for k in Ks],
+        )
+    for D, ks in [(3, (1, 2, 3, 4)), (5, (1, 2, 3))] + ([] if ctx.quick else [(10, (1, 2, 3, 4))]):
+        ps, rs = [], []
+        for k in ks:
+            net = max_regions_network([D] * k)
+            ps.append(net.n_parameters)
+            rs.append(count_regions(net))
+        measured[f"exact count, D = {D}"] = (ps, rs)
+    eff = depth_efficiency(5, 10)
+    net = max_regions_network([5] * 10)
+    checks.append(
+        Check(
+            "deep K = 10, D = 5: parameters of the constructed network",
+            "$3D+1+(K-1)D(D+1)$ = 286 (Prince)",
+            net.n_parameters,
+            "exact",
+            net.n_parameters == int(eff["deep_parameters"]) == 286,
+            expected=int(eff["deep_parameters"]),
+        )
+    )
+    ds = int(eff["shallow_width"])
+    checks.append(
+        Check(
+            "shallow width that matches its (D+1)^K = 6^10 regions",
+            "$D_s = (D+1)^K - 1$ (sympy solve)",
+            f"{ds:,}",
+            "exact",
+            ds + 1 == 6**10,
+            expected=f"{6**10 - 1:,}",
+        )
+    )
+    checks.append(
+        Check(
+            "that shallow network's parameters",
+            "$3D_s + 1$",
+            f"{int(eff['shallow_parameters']):,}",
+            "exact",
+            int(eff["shallow_parameters"]) == int(shallow_parameter_count(ds)),
+            expected=f"{int(shallow_parameter_count(ds)):,}",
+        )
+    )
+    same = int(shallow_parameter_count(95))
+    checks.append(
+        Check(
+            "the same 286 parameters in one layer (D = 95) give at most 96 regions",
+            "$3D+1$ and $D+1$ (Prince)",
+            same,
+            "exact",
+            same == 286,
+            expected=286,
+        )
+    )
+    for label, (ps, rs) in measured.items():
+        D = int(label.rsplit("= ", 1)[1])
+        ok = all(
+            r == int(max_regions_1d([D] * k)) and p == int(deep_parameter_count(D, k))
+            for k, p, r in zip(range(1, len(ps) + 1), ps, rs)
+        )
+        checks.append(
+            Check(
+                f"constructions of width {D}, K = 1..{len(ps)}: exact counts and parameters",
+                "$(D+1)^K$ and $3D+1+(K-1)D(D+1)$",
+                ", ".join(f"{r:,}" for r in rs),
+                "exact",
+                ok,
+                expected=", ".join(
+                    f"{int(max_regions_1d([D] * k)):,}" for k in range(1, len(ps) + 1)
+                ),
+            )
+        )
+    fig, ax = new_figure()
+    plot_depth_efficiency(shallow, deep, measured, ax=ax)
+    ratio = float(eff["ratio"])
+    md = derivations_markdown(ctx, ["depth_efficiency_derivation"]) + (
+        "\n\nFigure 11: the maximal number of regions against the number of parameters. A "
+        "shallow network gains one region per three parameters; a deep one multiplies its "
+        f"regions by D + 1 per layer. For K = 10, D = 5 the shallow network that matches it "
+        f"needs {ratio:,.0f} times as many parameters ({math.log10(ratio):.1f} decades)."
+    )
+    return SectionResult(md, checks, [FigureOut("fig11_depth", fig, "Depth efficiency")])

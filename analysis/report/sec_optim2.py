@@ -104,30 +104,41 @@ def sec_paths(ctx: ReportContext) -> SectionResult:
 
     n = 2000 if ctx.quick else 5000
     beale = landscapes.beale()
-    x0 = np.array([4.0, 3.0])
+    x0 = np.array([1.0, 1.5])
     configs = {
-        "GD": gd(eta=1e-3),
+        "GD": gd(eta=1e-2),
         "momentum": momentum(eta=1e-3, gamma=0.9),
         "Nesterov": nesterov(eta=1e-3, gamma=0.9),
-        "RMSProp": rmsprop(eta=1e-3, beta=0.9, eps=1e-8),
+        "RMSProp": rmsprop(eta=1e-2, beta=0.9, eps=1e-8),
         "Adam": adam(eta=1e-2, beta_1=0.9, beta_2=0.99, eps=1e-8),
-        "ECD": ecd(beale.loss, dt=1e-2, loss_floor=-1e-3, delta_energy=0.0),
+        "ECD": ecd(beale.loss, dt=1e-2, loss_floor=-1e-3),
     }
     paths, checks = {}, []
-    x_min = np.array([3.0, 0.5])
+    x_min = np.array(beale.minima[0])
+    tol = 2e-2
     for name, opt in configs.items():
         res = run(opt, beale.grad, x0, n, beale.loss)
         traj = np.asarray(res.trajectory, float)
         paths[name] = traj
-        dist = float(np.linalg.norm(traj[-1] - x_min))
+        dists = np.linalg.norm(traj - x_min, axis=1)
+        if name == "ECD":  # frictionless: it passes the minimum and slows there, never stops
+            claim, dist = (
+                f"ECD on Beale's function from (1, 1.5): closest approach ({n} steps)",
+                dists.min(),
+            )
+        else:
+            claim, dist = (
+                f"{name} on Beale's function from (1, 1.5) reaches the minimum ({n} steps)",
+                dists[-1],
+            )
         checks.append(
             Check(
-                f"{name} on Beale's function from (4, 3) reaches the minimum ({n} steps)",
-                r"minimum at $(3, 1/2)$ (Beale 1958)",
+                claim,
+                r"minimum at $(3, 1/2)$",
                 f"‖θ − θ*‖ = {dist:.1e}",
                 "asymptote",
-                dist < 5e-2 and not res.diverged,
-                expected="< 5e-2",
+                dist < tol and not res.diverged,
+                expected=f"< {tol:g}",
             )
         )
     fig, axes = new_figure(ncols=2, width=5.6, height=4.6)

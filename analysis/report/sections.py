@@ -42,7 +42,11 @@ def default_sections() -> list[Section]:
         Section("particle", "Momentum as a damped massive particle", sec_optim.sec_particle),
         Section("paths", "Optimizers on Beale's function and a quadratic", sec_optim2.sec_paths),
         Section("sgd", "SGD with mini-batches", sec_optim2.sec_sgd),
-        *sec_networks.SECTIONS,
+        Section("shallow", "A shallow network with one input", sec_networks.sec_shallow),
+        Section("deep", "Deep networks: composition multiplies regions", sec_networks.sec_deep),
+        Section("two_inputs", "Networks with two inputs", sec_networks.sec_two_inputs),
+        Section("counts", "Exact counts against the formulas", sec_networks.sec_counts),
+        Section("depth", "Depth efficiency", sec_networks.sec_depth),
         Section(
             "fine_print_width",
             "Fine print: (D+1)^K needs every width ≥ 3",
