@@ -117,7 +117,7 @@ def from_torch(module: Any) -> ReLUNetwork:
     ``ReLU`` in a row, a leading or trailing ``ReLU`` or any other module type raise, naming
     the module's position. Weights are read exactly (float32/float64 are exact rationals).
 
-    >>> import torch
+    >>> import pytest; torch = pytest.importorskip("torch")
     >>> m = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
     >>> from_torch(m).n_parameters == sum(p.numel() for p in m.parameters())
     True
@@ -170,6 +170,7 @@ def to_torch(net: ReLUNetwork, dtype: Any = None) -> Any:
     The torch weights are the float64 values of the exact weights, so a network whose weights
     are floats round-trips exactly; a rational such as 1/3 is rounded to the nearest float.
 
+    >>> import pytest; _ = pytest.importorskip("torch")
     >>> net = random_network((1, 3, 1), seed=0)
     >>> from_torch(to_torch(net)) == net
     True
@@ -192,6 +193,15 @@ def to_torch(net: ReLUNetwork, dtype: Any = None) -> Any:
 
 # ---------------------------------------------------------------------------- flax
 _SUFFIX = re.compile(r"_(\d+)$")
+
+
+def _upcast(a: np.ndarray) -> np.ndarray:
+    """float16/float32 and ml_dtypes' bfloat16/float8 (kind 'V') to float64: exact."""
+    if (a.dtype.kind == "f" and a.dtype.itemsize < 8) or (
+        a.dtype.kind == "V" and "float" in a.dtype.name
+    ):
+        return a.astype(np.float64)
+    return a
 
 
 def from_flax(params: Mapping[str, Any]) -> ReLUNetwork:
@@ -232,10 +242,7 @@ def from_flax(params: Mapping[str, Any]) -> ReLUNetwork:
         if k.ndim != 2:
             raise ValueError(f"from_flax: layer {name!r} kernel must be 2-D, got shape {k.shape}")
         b = np.asarray(layer["bias"]) if "bias" in layer else np.zeros(k.shape[1])
-        if k.dtype.kind == "f" and k.dtype.itemsize < 8:  # bfloat16/float16/float32: exact upcast
-            k = k.astype(np.float64)
-        if b.dtype.kind == "f" and b.dtype.itemsize < 8:
-            b = b.astype(np.float64)
+        k, b = _upcast(k), _upcast(b)
         weights.append(k.T)
         biases.append(b)
     return ReLUNetwork(weights, biases)
