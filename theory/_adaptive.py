@@ -37,14 +37,15 @@ sigma = sympy.Symbol("sigma", positive=True)
 
 def _geometric_average(d: Derivation, b: sympy.Symbol, mean: sympy.Symbol, what: str) -> sympy.Expr:
     """E[x_t] of x_t = b x_{t-1} + (1-b) y_t, x_0 = 0, E[y_t] = mean, two ways."""
-    i = sympy.Symbol("i", positive=True, integer=True)
-    total = sympy.summation((1 - b) * b ** (t - i) * mean, (i, 1, t))
+    j = sympy.Symbol("j", integer=True, nonnegative=True)  # j = t - i, the age of y_i
+    total = (1 - b) * mean * sympy.summation(b**j, (j, 0, t - 1))
     # sympy returns a Piecewise (b = 1 | b != 1); the decay rate satisfies 0 < b < 1
     if isinstance(total, sympy.Piecewise) or total.has(sympy.Piecewise):
         total = sympy.piecewise_fold(total)
-        total = next(expr for expr, cond in total.args if cond is sympy.true or cond.has(sympy.Ne))
+        total = next(expr for expr, cond in total.args if cond is sympy.true)
     closed = d.step(
-        f"Unrolled, {what}_t = (1-b) sum_i b^(t-i) y_i; its expectation by sympy summation",
+        f"Unrolled, {what}_t = (1-b) sum_(i=1..t) b^(t-i) y_i; its expectation by sympy "
+        "summation (over j = t - i)",
         sympy.factor(sympy.simplify(total)),
     )
     k = sympy.Symbol("k", integer=True, nonnegative=True)
@@ -305,7 +306,8 @@ def energy_conserving_descent() -> Derivation:
         d.step(f"{label}: Hamilton's equations d theta/dtau = dH/dpi, d pi/dtau = -dH/dtheta", flow)
         dh = sympy.diff(H, tau)
         d.step("Chain rule: dH/dtau along a trajectory", dh)
-        return sympy.simplify(dh.subs(flow))
+        out = sympy.expand(dh.subs(flow))  # the terms cancel pairwise
+        return out if out == 0 else sympy.cancel(sympy.together(out))
 
     H = d.result(
         "hamiltonian",

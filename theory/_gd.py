@@ -326,9 +326,9 @@ def gd_convergence_rate() -> Derivation:
         "at the optimal rate (kappa > 1)",
     )
     x = sympy.Symbol("x", positive=True)
-    ser = sympy.series(1 / sympy.log(1 / d.results["rate_opt"].subs(kappa, 1 / x)), x, 0, 2)
-    d.step("Series of 1/ln(1/rho*) in x = 1/kappa (sympy)", ser)
-    lead = ser.removeO().as_leading_term(x).subs(x, 1 / kappa)
+    ser = sympy.series(sympy.log(1 / d.results["rate_opt"].subs(kappa, 1 / x)), x, 0, 3)
+    d.step("Series of ln(1/rho*) in x = 1/kappa (sympy): ln(1/rho*) = 2/kappa + O(1/kappa^3)", ser)
+    lead = (1 / ser.removeO().as_leading_term(x)).subs(x, 1 / kappa)
     asym = d.result(
         "iterations_asymptote",
         lead * sympy.log(1 / epsilon),
