@@ -393,7 +393,7 @@ def width_one_regions() -> Derivation:
         assumptions=[
             "one input, K hidden layers of one unit each",
             "induction hypothesis: after layer l the input line is split into at most l + 1 "
-            "intervals, on all but at most one of which h_l is constant 0 or a constant",
+            "intervals, and h_l is constant on all of them but at most one",
         ],
         references=["Serra et al. 2018, Theorem 1 with n_l = 1"],
     )
