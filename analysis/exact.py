@@ -49,7 +49,10 @@ def to_fraction(value: Any, where: str = "value") -> Fraction:
             raise TypeError(f"{where}: unsupported type {type(value).__name__}") from exc
         if not math.isfinite(f):
             raise ValueError(f"{where}: non-finite value {f!r}")
-        return Fraction(value) if hasattr(value, "as_integer_ratio") else Fraction(f)
+        if hasattr(value, "as_integer_ratio"):  # e.g. Decimal: its exact value
+            num, den = value.as_integer_ratio()
+            return Fraction(int(num), int(den))
+        return Fraction(f)
     raise TypeError(f"{where}: unsupported type {type(value).__name__}")
 
 
