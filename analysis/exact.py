@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -40,18 +41,19 @@ def to_fraction(value: Any, where: str = "value") -> Fraction:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError) as exc:
             raise ValueError(f"{where}: cannot read {value!r} as a rational") from exc
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{where}: non-finite value {value!r}")
+        return Fraction(value)
     if isinstance(value, numbers.Rational):
         return Fraction(int(value.numerator), int(value.denominator))
-    if isinstance(value, numbers.Real):  # e.g. Decimal-like or sympy Float
+    if isinstance(value, numbers.Real):  # e.g. a sympy Float: its float64 value
         try:
             f = float(value)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"{where}: unsupported type {type(value).__name__}") from exc
         if not math.isfinite(f):
             raise ValueError(f"{where}: non-finite value {f!r}")
-        if hasattr(value, "as_integer_ratio"):  # e.g. Decimal: its exact value
-            num, den = value.as_integer_ratio()
-            return Fraction(int(num), int(den))
         return Fraction(f)
     raise TypeError(f"{where}: unsupported type {type(value).__name__}")
 

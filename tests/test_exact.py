@@ -1,6 +1,7 @@
 """Exact rational conversion and domain validation."""
 
 import math
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -30,6 +31,7 @@ def test_float_is_its_exact_dyadic_rational(x):
         (np.float32(0.5), Fraction(1, 2)),
         (sympy.Rational(7, 3), Fraction(7, 3)),
         (Fraction(5, 7), Fraction(5, 7)),
+        (Decimal("0.1"), Fraction(1, 10)),
     ],
 )
 def test_accepted_types(value, expected):
