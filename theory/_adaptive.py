@@ -299,26 +299,47 @@ def energy_conserving_descent() -> Derivation:
     e_c = sympy.Symbol("eta_ECD", positive=True)
     sw = sympy.Symbol("s", nonnegative=True)
     p2 = pi[0] ** 2 + pi[1] ** 2
+    # what a reader sees: plain symbols instead of functions of tau
+    plain_th = sympy.symbols("theta_1 theta_2", real=True)
+    plain_pi = sympy.symbols("pi_1 pi_2", real=True)
+    plain_F = sympy.Symbol("F", real=True)
+    rename: dict[sympy.Basic, sympy.Basic] = {}
+    for j, (x, p) in enumerate(zip(th, pi), 1):
+        rename[sympy.Derivative(x, tau)] = sympy.Symbol(rf"\dot{{\theta}}_{j}", real=True)
+        rename[sympy.Derivative(p, tau)] = sympy.Symbol(rf"\dot{{\pi}}_{j}", real=True)
+        rename[sympy.Derivative(F, x)] = sympy.Symbol(rf"\partial_{{\theta_{j}}} F", real=True)
+    last = {F: plain_F, **dict(zip(th, plain_th)), **dict(zip(pi, plain_pi))}
+
+    def show(expr: sympy.Basic) -> sympy.Basic:
+        return expr.xreplace(rename).xreplace(last)
 
     def conserved(H: sympy.Expr, label: str) -> sympy.Expr:
         flow = {sympy.Derivative(x, tau): sympy.diff(H, p) for x, p in zip(th, pi)}
         flow.update({sympy.Derivative(p, tau): -sympy.diff(H, x) for x, p in zip(th, pi)})
-        d.step(f"{label}: Hamilton's equations d theta/dtau = dH/dpi, d pi/dtau = -dH/dtheta", flow)
+        d.step(
+            f"{label}: Hamilton's equations d theta/dtau = dH/dpi, d pi/dtau = -dH/dtheta",
+            {show(k): show(v) for k, v in flow.items()},
+        )
         dh = sympy.diff(H, tau)
-        d.step("Chain rule: dH/dtau along a trajectory", dh)
+        d.step("Chain rule: dH/dtau along a trajectory", show(dh))
         out = sympy.expand(dh.subs(flow))  # the terms cancel pairwise
         return out if out == 0 else sympy.cancel(sympy.together(out))
 
-    H = d.result(
+    H = e_c * sympy.log(F - F0) + sympy.log(sw + p2)
+    d.result(
         "hamiltonian",
-        e_c * sympy.log(F - F0) + sympy.log(sw + p2),
-        "Premise (ECDSep): H = eta_ECD ln(F - F_0) + ln(s + |pi|^2), i.e. the conserved "
-        "product (F - F_0)^eta_ECD (s + |pi|^2)",
+        show(H),
+        "Premise (ECDSep, the form its reference optimizer conserves): "
+        "H = eta_ECD ln(F - F_0) + ln(s + |pi|^2)",
     )
     d.result("dH_dt", conserved(H, "ECDSep"), "Substitute the flow (sympy): dH/dtau =")
     energy = sympy.Symbol("E", real=True)
     P2 = sympy.Symbol("P2", positive=True)
-    product = d.step("Exponentiate: the conserved product", sympy.exp(H.subs(p2, P2)))
+    V = sympy.Symbol("V", positive=True)
+    h_v = show(H).subs({plain_F: V + F0}).subs(plain_pi[0] ** 2 + plain_pi[1] ** 2, P2)
+    product = d.step(
+        "With V = F - F_0 > 0 and P2 = |pi|^2, exponentiate H", sympy.simplify(sympy.exp(h_v))
+    )
     shell = sympy.solve(sympy.Eq(product, sympy.exp(energy)), P2)
     d.result(
         "momentum_squared",
@@ -326,10 +347,10 @@ def energy_conserving_descent() -> Derivation:
         "On the energy shell H = E (sympy solve): |pi|^2 grows as the loss falls, so the "
         "particle speeds up towards low loss instead of stopping in the first basin",
     )
-    V = F - F0
-    Hb = d.result(
+    Hb = (F - F0) * sympy.sqrt(1 + p2 / (F - F0))
+    d.result(
         "hamiltonian_bbi",
-        V * sympy.sqrt(1 + p2 / V),
+        show(Hb),
         "Premise (original BBI form): H = V sqrt(1 + |pi|^2/V) with V = F - F_0",
     )
     d.result("dH_dt_bbi", conserved(Hb, "BBI"), "Substitute the flow (sympy): dH/dtau =")
