@@ -97,9 +97,9 @@ def _primitive(vec: Sequence[Fraction]) -> tuple[int, ...]:
         lcm = lcm * v.denominator // math.gcd(lcm, v.denominator)
     ints = [int(v * lcm) for v in vec]
     g = 0
-    for v in ints:
-        g = math.gcd(g, v)
-    lead = next(v for v in ints if v != 0)
+    for k in ints:
+        g = math.gcd(g, k)
+    lead = next(k for k in ints if k != 0)
     if lead < 0:
         g = -g
     return tuple(v // g for v in ints)

@@ -104,8 +104,12 @@ def _plot(net: ReLUNetwork, domain: Any, path: str) -> None:
         ax = plot_regions_2d(net, domain)
     else:
         raise ValueError(f"--plot draws 1- or 2-input networks, this one has {net.input_dim}")
-    ax.figure.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(ax.figure)
+    from matplotlib.figure import Figure
+
+    fig = ax.figure
+    assert isinstance(fig, Figure)
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(fig)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -252,7 +252,10 @@ def _to_polygon(
 ) -> Polygon:
     vs = tuple((Fraction(X, W), Fraction(Y, W)) for X, Y, W in verts)
     n = len(vs)
-    point = (sum(v[0] for v in vs) / n, sum(v[1] for v in vs) / n)
+    point = (
+        sum((v[0] for v in vs), Fraction(0)) / n,
+        sum((v[1] for v in vs), Fraction(0)) / n,
+    )
     pattern = tuple(tuple(bool(s) for s in layer) for layer in signs)
     # exact maps and inequalities in Fractions, from the pattern
     ineqs: list[Inequality] = []
