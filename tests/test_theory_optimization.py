@@ -117,6 +117,11 @@ EXPECTED = [
     ("adam_bias_correction", "expected_s_hat", g2_mean),
     ("adam_bias_correction", "first_step", -eta * g / (sympy.Abs(g) + epsilon)),
     ("adam_bias_correction", "constant_gradient_step", -eta * g / (sympy.Abs(g) + epsilon)),
+    (
+        "adam_bias_correction",
+        "uncorrected_ratio",
+        (1 - beta_1**t) / sqrt(1 - beta_2**t),
+    ),
     ("rmsprop", "s_t", (1 - beta**t) * g**2),
     ("rmsprop", "steady_state_s", g**2),
     ("rmsprop", "steady_step", eta * g / sqrt(g**2 + epsilon)),
@@ -150,7 +155,7 @@ def test_svd_vs_eigen_against_numpy() -> None:
     res = D("gd_stability").results["svd_vs_eigen"]
     hess = np.array([[1.0, 2.0], [2.0, -2.0]])  # the matrix named in the derivation
     eig = sorted(float(x) for x in res["eigenvalues"])
-    sv = sorted(float(x) for x in res["singular_values"])
+    sv = sorted(float(x) for x in res["singular values"])
     # equality with numpy's eigen and singular values of the same matrix
     np.testing.assert_allclose(eig, np.sort(np.linalg.eigvalsh(hess)), atol=1e-12)
     np.testing.assert_allclose(sv, np.sort(np.linalg.svd(hess, compute_uv=False)), atol=1e-12)
@@ -456,6 +461,20 @@ def test_adam_constant_gradient_steps(gv: float, eps: float) -> None:
     assert math.isclose(steps[0], first, rel_tol=1e-12)  # equality
     assert math.isclose(first, -0.01 * gv / (abs(gv) + eps), rel_tol=1e-12)
     np.testing.assert_allclose(steps, first, rtol=1e-9)  # every step the same
+
+
+@pytest.mark.parametrize(("b1", "b2"), [(0.9, 0.99), (0.9, 0.999), (0.5, 0.9)])
+def test_adam_uncorrected_ratio_by_simulation(b1: float, b2: float) -> None:
+    ratio = D("adam_bias_correction").results["uncorrected_ratio"]
+    gv = -0.8
+    m_ = s_ = 0.0
+    for k in range(1, 40):
+        m_ = b1 * m_ + (1 - b1) * gv
+        s_ = b2 * s_ + (1 - b2) * gv * gv
+        raw = m_ / math.sqrt(s_)  # eps = 0
+        corrected = (m_ / (1 - b1**k)) / math.sqrt(s_ / (1 - b2**k))
+        expected = float(ratio.subs({beta_1: b1, beta_2: b2, t: k}))
+        assert math.isclose(raw / corrected, expected, rel_tol=1e-12)  # equality
 
 
 def test_adam_first_step_against_torch() -> None:

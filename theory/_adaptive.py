@@ -70,7 +70,9 @@ def adam_bias_correction() -> Derivation:
     Derivation
         Results ``expected_m``, ``expected_m_hat`` (= E[g], unbiased), ``expected_s``,
         ``expected_s_hat`` (= E[g^2]), ``first_step`` (the first Adam update under a constant
-        gradient g: eta g/(|g| + epsilon)) and ``constant_gradient_step`` (the same for every t).
+        gradient g: eta g/(|g| + epsilon)), ``constant_gradient_step`` (the same for every t)
+        and ``uncorrected_ratio`` (step t without the correction over the corrected one,
+        eps -> 0: (1 - beta_1^t)/sqrt(1 - beta_2^t)).
 
     Examples
     --------
@@ -119,10 +121,28 @@ def adam_bias_correction() -> Derivation:
         ),
         "and at every step t (bias-corrected averages equal g and g^2 exactly)",
     )
+    corrected = -eta * (mt / (1 - beta_1**t)) / (sympy.sqrt(st / (1 - beta_2**t)) + epsilon)
+    raw = -eta * mt / (sympy.sqrt(st) + epsilon)
+    ratio = d.result(
+        "uncorrected_ratio",
+        sympy.factor(sympy.limit(sympy.simplify(raw / corrected), epsilon, 0)),
+        "Without the correction, step t under a constant gradient is -eta m_t/(sqrt(s_t) + eps);"
+        " for eps -> 0 its ratio to the corrected step is",
+    )
+    first = [
+        ratio.subs({t: 1, beta_1: sympy.Rational(9, 10), beta_2: b2})
+        for b2 in (sympy.Rational(99, 100), sympy.Rational(999, 1000))
+    ]
+    d.step(
+        "At t = 1 with beta_1 = 0.9: the lecture's beta_2 = 0.99 and the paper's default "
+        "beta_2 = 0.999 give",
+        first,
+    )
     d.note(
-        "The lecture quotes beta_1 = 0.9, beta_2 = 0.99; the paper's default is beta_2 = 0.999 "
-        "(a memory of ~1000 rather than ~100 steps). Without the correction the first step "
-        "would be smaller by (1 - beta_1)/sqrt(1 - beta_2)"
+        "With the paper's default the uncorrected early steps are too large by this ratio "
+        "(sqrt(10) ~ 3.2 at t = 1, about 6 some twenty steps later); with the lecture's values "
+        "the two biases cancel at t = 1 only. The ratio tends to 1 as t grows, so the "
+        "correction matters in the first ~1/(1 - beta_2) steps"
     )
     return d
 

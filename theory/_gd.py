@@ -98,7 +98,7 @@ def gd_stability() -> Derivation:
     sv = hess.singular_values()
     d.result(
         "svd_vs_eigen",
-        {"eigenvalues": sympy.FiniteSet(*eig), "singular_values": sympy.FiniteSet(*sv)},
+        {"eigenvalues": sympy.FiniteSet(*eig), "singular values": sympy.FiniteSet(*sv)},
         "Its eigenvalues and its singular values (sympy): singular values are |eigenvalues|",
     )
     neg = min(eig)
