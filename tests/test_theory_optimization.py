@@ -559,6 +559,18 @@ def test_minibatch_variance_by_enumeration(data: list[int], bfrac: float) -> Non
     assert sympy.Rational(v_batch) == sympy.simplify(derived)  # exact equality
 
 
+@pytest.mark.parametrize(("data", "B"), [([1, 4, 4, 9], 2), ([0, 3, -5], 3), ([2, 7, 1, 8, 2], 2)])
+def test_minibatch_with_replacement_by_enumeration(data: list[int], B: int) -> None:
+    xs = [Fraction(x) for x in data]
+    n = len(xs)
+    mean = sum(xs) / n
+    var_pop = sum((x - mean) ** 2 for x in xs) / n
+    means = [sum(c) / B for c in itertools.product(xs, repeat=B)]  # all n^B ordered draws
+    v = sum((x - mean) ** 2 for x in means) / len(means)
+    derived = D("sgd_minibatch").results["variance_with_replacement"]
+    assert sympy.Rational(v) == derived.subs({B_sym: B, sigma: sympy.sqrt(sympy.Rational(var_pop))})
+
+
 # --- energy-conserving descent ---------------------------------------------------------------
 
 

@@ -275,7 +275,8 @@ def sgd_minibatch() -> Derivation:
     d.result(
         "variance_with_replacement",
         sympy.limit(var, n, sympy.oo),
-        "For n -> oo (or sampling with replacement) it is sigma^2/B",
+        "For n -> oo it tends to sigma^2/B, the variance of the mean of B independent draws "
+        "(sampling with replacement)",
     )
     return d
 
