@@ -84,7 +84,7 @@ def _scalar(v: np.ndarray) -> np.ndarray | float:
     return float(v) if np.ndim(v) == 0 else v
 
 
-def _hess(hxx, hxy, hyy) -> np.ndarray:
+def _hess(hxx: object, hxy: object, hyy: object) -> np.ndarray:
     hxx, hxy, hyy = np.broadcast_arrays(hxx, hxy, hyy)
     return np.array([[hxx, hxy], [hxy, hyy]], dtype=float)
 

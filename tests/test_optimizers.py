@@ -260,7 +260,7 @@ def test_ecd_energy_is_the_hamiltonian():
 
 def test_ecd_conserves_energy_over_a_long_run():
     """Leapfrog: bounded O(dt^2) energy error over 20000 steps, no drift."""
-    theta0 = QUAD.start(0, radius=2.0) - QUAD.theta_star + QUAD.theta_star
+    theta0 = QUAD.start(0, radius=2.0)
     errs = {}
     for dt in (0.02, 0.01):
         opt = ecd(_ecd_loss, dt, loss_floor=-1.0, delta_energy=1.0)
@@ -268,7 +268,7 @@ def test_ecd_conserves_energy_over_a_long_run():
             opt, _ecd_loss, QUAD.grad, theta0, 20_000 if dt == 0.01 else 10_000
         )
         errs[dt] = np.max(np.abs(energies - energies[0]))
-        assert errs[dt] <= 1e-3, f"dt={dt}: energy error {errs[dt]:.2e}"  # bound (stated tolerance)
+        assert errs[dt] <= 1e-4, f"dt={dt}: energy error {errs[dt]:.2e}"  # bound (stated tolerance)
     # second order: halving dt divides the error by about 4 (asymptote; allow 2.5 to 6)
     assert 2.5 <= errs[0.02] / errs[0.01] <= 6.0
 

@@ -66,7 +66,9 @@ class ECDState(NamedTuple):
     energy: float
 
 
-def ecd_energy(loss: float, p: np.ndarray, *, concentration: float, loss_floor: float, s: float):
+def ecd_energy(
+    loss: float, p: np.ndarray, *, concentration: float, loss_floor: float, s: float
+) -> float:
     """The ECD Hamiltonian :math:`\\log(s + |p|^2) + \\eta_c \\log(F - F_0)`.
 
     >>> import numpy as np
