@@ -203,7 +203,7 @@ def plot_composition(
         label = (
             labels[i]
             if labels is not None
-            else f"widths {net.hidden_widths}: {len(pieces)} pieces on [{domain[0]:g}, {domain[1]:g}]"
+            else f"widths {net.hidden_widths}: {len(pieces)} pieces in the window"
         )
         ax.plot(xs, yn + offset, "-", color=f"C{i}", lw=1.4, label=label)
         ax.plot(xs[1:-1], yn[1:-1] + offset, ".", color=f"C{i}", ms=3)

@@ -171,7 +171,15 @@ def sec_deep(ctx: ReportContext) -> SectionResult:
         )
     )
     fig, ax = new_figure(width=7.0, height=5.0)
-    plot_composition(nets, domain=(-0.25, 1.25), ax=ax)
+    counts = [c.value for c in checks if "composition" in c.claim]
+    plot_composition(
+        nets,
+        domain=(0.0, 1.0),
+        labels=[
+            f"K = {k} layer(s) of width 3: {c} regions on ℝ" for k, c in zip((1, 2, 3), counts)
+        ],
+        ax=ax,
+    )
     md = derivations_markdown(ctx, ["deep_regions_1d"]) + (
         "\n\nFigure 8: `analysis.constructions.max_regions_network([3] * K)` for K = 1, 2, 3, "
         "drawn exactly from their regions: each layer of three units folds the interval "
@@ -183,7 +191,6 @@ def sec_deep(ctx: ReportContext) -> SectionResult:
 
 def sec_two_inputs(ctx: ReportContext) -> SectionResult:
     """Figure 9: a 2-input network's regions coloured by pattern, shallow and deep."""
-    from analysis.constructions import general_position_shallow
     from analysis.networks import ReLUNetwork
     from analysis.plot_regions import plot_regions_2d
     from analysis.regions import count_regions, region_graph
@@ -191,17 +198,30 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
 
     checks = []
     box = [(-3, 3), (-3, 3)]
-    shallow = general_position_shallow(5, 2, seed=ctx.seed % 997).network
+    shallow = ReLUNetwork.random((2, 5, 1), seed=ctx.seed % 997, bias_scale=1.0)
+    sbox = _vertex_box(shallow)
     n_r2 = count_regions(shallow)
+    n_box = count_regions(shallow, sbox)
     want = int(max_regions_shallow(5, 2))
     checks.append(
         Check(
-            "shallow, 2 inputs, D = 5 hyperplanes in general position: regions on ℝ²",
+            "random shallow network, 2 inputs, D = 5 (general position): regions on ℝ² "
+            "(intersection lattice)",
             r"$\sum_{j\le 2}\binom{5}{j}$",
             n_r2,
             "exact",
             n_r2 == want,
             expected=want,
+        )
+    )
+    checks.append(
+        Check(
+            "the same network counted on a box that contains every vertex (polygon splitting)",
+            "regions on ℝ²",
+            n_box,
+            "exact",
+            n_box == n_r2,
+            expected=n_r2,
         )
     )
     deep = ReLUNetwork.random((2, 6, 6, 1), seed=ctx.seed % 991, bias_scale=0.5)
@@ -240,18 +260,33 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
         )
     )
     fig, axes = new_figure(ncols=2, width=5.2, height=5.0)
-    plot_regions_2d(shallow, box, ax=axes[0], graph=True)
-    axes[0].set_title(f"shallow, D = 5: {count_regions(shallow, box)} regions in the box")
+    plot_regions_2d(shallow, sbox, ax=axes[0], graph=True)
+    axes[0].set_title(f"shallow 2-5-1: all {n_box} regions")
     plot_regions_2d(deep, box, ax=axes[1], graph=True)
     axes[1].set_title(f"deep 2-6-6-1: {n_poly} regions in the box")
     md = (
         "With two inputs each hidden unit of the first layer cuts the plane along a line; "
         "deeper units cut along bent lines. Figure 9 colours the exact regions by activation "
         "pattern and draws the region graph over them (a dot per region, a segment per shared "
-        "facet), for a shallow network with 5 units in general position (left) and a random "
-        "deep 2-6-6-1 network (right)."
+        "facet), for a random shallow network with 5 units (left, on a box that holds every "
+        "vertex of its arrangement) and a random deep 2-6-6-1 network (right)."
     )
     return SectionResult(md, checks, [FigureOut("fig09_two_inputs", fig, "Regions in 2-D")])
+
+
+def _vertex_box(net) -> list[tuple[F, F]]:  # noqa: ANN001
+    """A box (with a margin) containing every pairwise intersection of the first layer's lines."""
+    W, b = net.exact_weights[0], net.exact_biases[0]
+    xs, ys = [F(0)], [F(0)]
+    for i in range(len(b)):
+        for j in range(i + 1, len(b)):
+            det = W[i][0] * W[j][1] - W[i][1] * W[j][0]
+            if det != 0:
+                xs.append((-b[i] * W[j][1] + b[j] * W[i][1]) / det)
+                ys.append((-W[i][0] * b[j] + W[j][0] * b[i]) / det)
+    pad_x = (max(xs) - min(xs)) / 8 + 1
+    pad_y = (max(ys) - min(ys)) / 8 + 1
+    return [(min(xs) - pad_x, max(xs) + pad_x), (min(ys) - pad_y, max(ys) + pad_y)]
 
 
 def _connected(g) -> bool:  # noqa: ANN001
@@ -336,6 +371,24 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
                 "upper bound",
                 n <= b,
                 expected=b,
+            )
+        )
+    from analysis.regions.checks import lecture_check_family
+
+    family = [("1-3-3-3-1 construction", max_regions_network([3, 3, 3]))]
+    rows = lecture_check_family(family, construction=True)
+    rows += lecture_check_family(
+        [("2-5-5-1 random", ReLUNetwork.random((2, 5, 5, 1), seed=ctx.seed % 977))]
+    )
+    for r in rows:
+        checks.append(
+            Check(
+                f"{r.network}: {r.claim} (`lecture_check`)",
+                f"`{r.formula}`",
+                r.count,
+                r.kind,
+                r.ok,
+                expected=r.bound,
             )
         )
     fig, ax = new_figure()
