@@ -211,14 +211,24 @@ def test_newton_step_is_inverse_hessian_times_gradient() -> None:
     assert is_zero(d.results["eta_opt"] - 1 / sympy.diff(E(theta), theta, 2))
 
 
-def test_newton_one_step_numeric() -> None:
-    rng = np.random.default_rng(0)
-    A = rng.normal(size=(4, 4))
-    H = A @ A.T + 4 * np.eye(4)
-    th_star = rng.normal(size=4)
-    th = rng.normal(size=4)
-    th_new = th - np.linalg.solve(H, H @ (th - th_star))
-    np.testing.assert_allclose(th_new, th_star, atol=1e-12)  # equality (to rounding)
+@given(seed=st.integers(0, 2**16))
+@settings(max_examples=20, deadline=None)
+def test_newton_step_numeric(seed: int) -> None:
+    d = D("newton_step")
+    rng = np.random.default_rng(seed)
+    A = rng.normal(size=(2, 2))
+    H = A @ A.T + 0.5 * np.eye(2)
+    th_star, th = rng.normal(size=2), rng.normal(size=2)
+    grad = H @ (th - th_star)  # gradient of 1/2 (th - th*)^T H (th - th*)
+    subs = dict(
+        zip(
+            sympy.symbols("g_1 g_2 h_11 h_12 h_22", real=True),
+            [grad[0], grad[1], H[0, 0], H[0, 1], H[1, 1]],
+        )
+    )
+    v = np.array([float(x) for x in d.results["v"].subs(subs)])
+    np.testing.assert_allclose(v, np.linalg.solve(H, grad), rtol=1e-9, atol=1e-12)  # equality
+    np.testing.assert_allclose(th - v, th_star, rtol=1e-9, atol=1e-9)  # one step: minimum
 
 
 def test_momentum_inverse_map_and_range() -> None:
@@ -318,6 +328,10 @@ def test_gd_optimal_rate_is_minimax(lmin: float, k: float) -> None:
     eta_star = float(d.results["eta_opt"].subs({lambda_min: lmin, lambda_max: lmax}))
     rate_star = float(d.results["rate_opt"].subs(kappa, k))
     rho_star = np.max(np.abs(1 - eta_star * spec))
+    rate_expr = d.results["rate"]
+    for eta_v in (0.3 / lmax, eta_star, 1.7 / lmax):
+        got = float(rate_expr.subs({eta: eta_v, lambda_min: lmin, lambda_max: lmax}))
+        assert math.isclose(got, np.max(np.abs(1 - eta_v * spec)), rel_tol=1e-12)  # equality
     assert math.isclose(rho_star, rate_star, rel_tol=1e-12)  # equality at eta_opt
     assert rho.min() >= rate_star - 1e-12  # bound: no eta on the grid beats it
     at_inv = float(d.results["rate_at_inverse_lmax"].subs(kappa, k))
