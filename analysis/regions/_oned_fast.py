@@ -314,11 +314,14 @@ def _run(eng: _Engine, l: int, H0, H1, G, acc: _Acc, chunk: int) -> None:
                 )
 
 
-def outer_breakpoints(net: ReLUNetwork) -> tuple[Fraction, Fraction] | None:
+def outer_breakpoints(
+    net: ReLUNetwork, eng: _Engine | None = None
+) -> tuple[Fraction, Fraction] | None:
     """The leftmost and rightmost breakpoints of a 1-input network on R, exactly.
 
     ``None`` when the network has no breakpoint (one region). Found by following the
-    unbounded outer piece through the layers.
+    unbounded outer piece through the layers, in integer arithmetic: the layer input on the
+    piece is ``(a x + b) / c`` with integer vectors ``a``, ``b`` and a positive integer ``c``.
 
     Examples
     --------
@@ -326,23 +329,26 @@ def outer_breakpoints(net: ReLUNetwork) -> tuple[Fraction, Fraction] | None:
     >>> outer_breakpoints(net)
     (Fraction(-2, 1), Fraction(3, 1))
     """
+    if eng is None:
+        eng = _Engine.build(net, False)
     ends = []
     for side in (-1, 1):
-        a, b = [Fraction(1)], [Fraction(0)]
+        a, b, c = [1], [0], 1
         e: Fraction | None = None
-        for W, B in zip(net.exact_weights[:-1], net.exact_biases[:-1]):
-            p = [
-                sum((W[i, k] * a[k] for k in range(len(a))), Fraction(0)) for i in range(W.shape[0])
-            ]
-            q = [sum((W[i, k] * b[k] for k in range(len(b))), B[i]) for i in range(W.shape[0])]
-            roots = [-qi / pi for pi, qi in zip(p, q) if pi != 0]
+        for l in range(eng.depth):
+            W = [[int(v) for v in row] for row in eng.W_obj[l]]
+            B = [int(v) for v in eng.B_obj[l]]
+            p = [sum(w * ai for w, ai in zip(row, a)) for row in W]
+            q = [sum(w * bi for w, bi in zip(row, b)) + bb * c for row, bb in zip(W, B)]
+            roots = [Fraction(-qi, pi) for pi, qi in zip(p, q) if pi != 0]
             roots = [r for r in roots if e is None or side * (e - r) < 0]
             if roots:
                 e = max(roots) if side > 0 else min(roots)
             m = Fraction(0) if e is None else e + side
-            act = [pi * m + qi > 0 for pi, qi in zip(p, q)]
-            a = [pi if t else Fraction(0) for pi, t in zip(p, act)]
-            b = [qi if t else Fraction(0) for qi, t in zip(q, act)]
+            act = [pi * m.numerator + qi * m.denominator > 0 for pi, qi in zip(p, q)]
+            a = [pi if t else 0 for pi, t in zip(p, act)]
+            b = [qi if t else 0 for qi, t in zip(q, act)]
+            c *= eng.d[l]
         if e is None:
             return None
         ends.append(e)
@@ -365,11 +371,52 @@ def _expand(eng: _Engine, l: int, H0, H1, G):
     return tuple(_to_i64(c) if c is not None else None for c in cat)
 
 
+def _float_filtered(eng: _Engine, lo: Fraction, hi: Fraction, acc: _Acc, chunk: int) -> None:
+    """Activation count on ``[lo, hi]`` by the certified float filter, exact where unsure."""
+    from analysis.regions._oned_float import count_float_filtered
+
+    def exact_count(l: int, rows0: list, rows1: list) -> None:
+        H0 = _to_i64(_normalize(np.array(rows0, dtype=object)))
+        H1 = _to_i64(_normalize(np.array(rows1, dtype=object)))
+        _run(eng, l, H0, H1, None, acc, chunk)
+
+    count_float_filtered(eng, lo, hi, chunk, acc.add_count, exact_count)
+
+
+def _float_task(eng: _Engine, lo: Fraction, hi: Fraction, chunk: int) -> int:
+    """Activation count on one sub-interval (for an executor)."""
+    acc = _Acc(False, None, None, None, None, None, None)
+    _float_filtered(eng, lo, hi, acc, chunk)
+    return acc.count
+
+
+def _layer0_cuts(eng: _Engine, lo: Fraction, hi: Fraction) -> list[Fraction]:
+    """``lo``, the distinct layer-1 breakpoints strictly inside, ``hi``: exact seams."""
+    roots = {
+        Fraction(-int(bb), int(w[0])) for w, bb in zip(eng.W_obj[0], eng.B_obj[0]) if int(w[0]) != 0
+    }
+    return [lo, *sorted(r for r in roots if lo < r < hi), hi]
+
+
 def _task(eng: _Engine, l: int, H0, H1, G, chunk: int) -> tuple[int, tuple | None, tuple | None]:
     """Count one contiguous run of pieces (for an executor): ``(count, first, last)``."""
     acc = _Acc(eng.linear, None, None, None, None, None, None)
     _run(eng, l, H0, H1, G, acc, chunk)
     return acc.count, acc.first, acc.last
+
+
+def _submit_pieces(eng: _Engine, H0, H1, G, executor: Executor, n_tasks: int, chunk: int) -> list:
+    """Expand the top layers until there are ``n_tasks`` pieces; submit contiguous runs."""
+    l = 0
+    while l < eng.depth - 1 and H0.shape[0] < n_tasks:
+        H0, H1, G = _expand(eng, l, H0, H1, G)
+        l += 1
+    cuts = np.linspace(0, H0.shape[0], min(n_tasks, H0.shape[0]) + 1).astype(int)
+    return [
+        executor.submit(_task, eng, l, H0[a:b], H1[a:b], G[a:b] if G is not None else None, chunk)
+        for a, b in zip(cuts[:-1], cuts[1:])
+        if b > a
+    ]
 
 
 def count_fast(
@@ -414,41 +461,42 @@ def count_fast(
         bound *= n + 1
     if net.depth == 0:
         return 1
+    linear = kind == "linear"
+    eng = _Engine.build(net, linear)
     if box is None:
-        outer = outer_breakpoints(net)
+        outer = outer_breakpoints(net, eng)
         if outer is None:
             return 1
         lo, hi = outer[0] - 1, outer[1] + 1
     else:
         ((lo, hi),) = box
-    linear = kind == "linear"
-    eng = _Engine.build(net, linear)
     H0 = _to_i64(np.array([[lo.numerator, lo.denominator]], dtype=object))
     H1 = _to_i64(np.array([[hi.numerator, hi.denominator]], dtype=object))
     G = np.ones((1, 1), dtype=np.int64) if linear else None
     deadline = None if time_budget is None else time.monotonic() + float(time_budget)
+    # weights that do not scale to small integers: certified float filter (activation only)
+    use_float = not linear and any(w is None for w in eng.W_i64[:-1])
     if executor is None:
         acc = _Acc(linear, None, max_regions, deadline, time_budget, progress, bound)
+        if use_float:
+            _float_filtered(eng, lo, hi, acc, int(chunk_size))
+            return acc.count
         _run(eng, 0, H0, H1, G, acc, int(chunk_size))
         return acc.count
-    l = 0
-    while l < eng.depth - 1 and H0.shape[0] < n_tasks:
-        H0, H1, G = _expand(eng, l, H0, H1, G)
-        l += 1
-    cuts = np.linspace(0, H0.shape[0], min(n_tasks, H0.shape[0]) + 1).astype(int)
-    futures = [
-        executor.submit(
-            _task, eng, l, H0[a:b], H1[a:b], G[a:b] if G is not None else None, int(chunk_size)
-        )
-        for a, b in zip(cuts[:-1], cuts[1:])
-        if b > a
-    ]
+    if use_float:  # split at the exact layer-1 breakpoints: no region straddles a seam
+        cuts = _layer0_cuts(eng, lo, hi)
+        futures = [
+            executor.submit(_float_task, eng, a, b, int(chunk_size)) for a, b in zip(cuts, cuts[1:])
+        ]
+    else:
+        futures = _submit_pieces(eng, H0, H1, G, executor, n_tasks, int(chunk_size))
     total, last = 0, None
     try:
         for fut in futures:
             timeout = None if deadline is None else max(deadline - time.monotonic(), 0.0)
             try:
-                cnt, first, tail = fut.result(timeout=timeout)
+                res = fut.result(timeout=timeout)
+                cnt, first, tail = res if isinstance(res, tuple) else (res, None, None)
             except FuturesTimeout as exc:
                 raise _time_error(total, float(time_budget), bound) from exc
             total += cnt - int(linear and last is not None and last == first)

@@ -32,6 +32,7 @@ What is counted
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
@@ -131,53 +132,74 @@ def iter_regions_1d(net: ReLUNetwork, domain: Any = None) -> Iterator[Region]:
     return _iter(net, lo, hi)
 
 
+def _scaled_layers(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]]:
+    """Each layer as integers: ``W = Wi / d``, ``b = Bi / d`` with ``d`` the common denominator."""
+    out = []
+    for W, B in zip(net.exact_weights, net.exact_biases):
+        d = 1
+        for v in (*W.reshape(-1), *B):
+            d = d * v.denominator // math.gcd(d, v.denominator)
+        Wi = [[int(v * d) for v in row] for row in W]
+        out.append((Wi, [int(v * d) for v in B], d))
+    return out
+
+
 def _iter(net: ReLUNetwork, lo: Fraction | None, hi: Fraction | None) -> Iterator[Region]:
     base: list[Inequality] = []
     if lo is not None:
         base.append(Inequality((_ONE,), -lo, None))
     if hi is not None:
         base.append(Inequality((-_ONE,), hi, None))
-    yield from _refine(net, 0, lo, hi, [_ONE], [_ZERO], (), tuple(base))
+    yield from _refine(_scaled_layers(net), 0, lo, hi, [1], [0], 1, (), tuple(base))
 
 
 def _refine(
-    net: ReLUNetwork,
+    layers: list[tuple[list[list[int]], list[int], int]],
     layer: int,
     lo: Fraction | None,
     hi: Fraction | None,
-    a: list[Fraction],
-    b: list[Fraction],
+    a: list[int],
+    b: list[int],
+    c: int,
     pattern: tuple[tuple[bool, ...], ...],
     ineqs: tuple[Inequality, ...],
 ) -> Iterator[Region]:
-    """Split the piece (lo, hi), on which the layer input is ``a x + b``, by ``layer``."""
-    W = net.exact_weights[layer]
-    B = net.exact_biases[layer]
-    n_out, n_in = W.shape
-    p = [sum((W[i, j] * a[j] for j in range(n_in)), _ZERO) for i in range(n_out)]
-    q = [sum((W[i, j] * b[j] for j in range(n_in)), B[i]) for i in range(n_out)]
-    if layer == net.depth:  # the output layer: one affine map on the piece
+    """Split the piece (lo, hi), on which the layer input is ``(a x + b) / c``, by ``layer``.
+
+    Integers throughout: with the layer's ``W = Wi / d``, the pre-activation on the piece is
+    ``(p x + q) / (d c)`` with ``p = Wi a`` and ``q = Wi b + Bi c``.
+    """
+    Wi, Bi, d = layers[layer]
+    p = [sum(w * ai for w, ai in zip(row, a)) for row in Wi]
+    q = [sum(w * bi for w, bi in zip(row, b)) + bb * c for row, bb in zip(Wi, Bi)]
+    scale = d * c
+    if layer == len(layers) - 1:  # the output layer: one affine map on the piece
         point = (_interior_point(lo, hi),)
-        yield Region(pattern, point, ineqs, tuple((pi,) for pi in p), tuple(q))
+        A = tuple((Fraction(pi, scale),) for pi in p)
+        yield Region(pattern, point, ineqs, A, tuple(Fraction(qi, scale) for qi in q))
         return
     roots = set()
     for pi, qi in zip(p, q):
         if pi != 0:
-            r = -qi / pi
+            r = Fraction(-qi, pi)
             if (lo is None or lo < r) and (hi is None or r < hi):
                 roots.add(r)
     ends: list[Fraction | None] = [lo, *sorted(roots), hi]
     for s, e in zip(ends[:-1], ends[1:]):
         m = _interior_point(s, e)
-        active = tuple(pi * m + qi > 0 for pi, qi in zip(p, q))
+        active = tuple(pi * m.numerator + qi * m.denominator > 0 for pi, qi in zip(p, q))
         new = tuple(
-            Inequality((pi,), qi, (layer, i)) if act else Inequality((-pi,), -qi, (layer, i))
+            Inequality(
+                (Fraction(pi if act else -pi, scale),),
+                Fraction(qi if act else -qi, scale),
+                (layer, i),
+            )
             for i, (pi, qi, act) in enumerate(zip(p, q, active))
             if pi != 0
         )
-        na = [pi if act else _ZERO for pi, act in zip(p, active)]
-        nb = [qi if act else _ZERO for qi, act in zip(q, active)]
-        yield from _refine(net, layer + 1, s, e, na, nb, (*pattern, active), ineqs + new)
+        na = [pi if act else 0 for pi, act in zip(p, active)]
+        nb = [qi if act else 0 for qi, act in zip(q, active)]
+        yield from _refine(layers, layer + 1, s, e, na, nb, scale, (*pattern, active), ineqs + new)
 
 
 def count_regions_1d(
