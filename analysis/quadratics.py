@@ -278,12 +278,12 @@ def divergence_threshold(
         )
     theta0 = problem.start(seed)
     lo, hi = 0.0, 1.0 / problem.lambda_max
-    for _ in range(200):
+    for _ in range(60):
         if not _is_stable(problem, make, hi, theta0, n_steps):
             break
         lo, hi = hi, 2.0 * hi
     else:
-        raise ValueError("no unstable learning rate found up to 2**200 / lambda_max")
+        raise ValueError("divergence_threshold: no unstable learning rate up to 2**60 / lambda_max")
     while hi - lo > rtol * hi:
         mid = 0.5 * (lo + hi)
         if _is_stable(problem, make, mid, theta0, n_steps):

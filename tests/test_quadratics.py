@@ -179,3 +179,11 @@ def test_bad_method_names():
         divergence_threshold(p, "momentum", gamma=1.0)
     with pytest.raises(ValueError, match="eps"):
         iterations_to_tolerance(p, "gd", 2.0)
+
+
+def test_no_threshold_and_no_convergence_are_reported():
+    p = QuadraticProblem(1.0, 2.0, 2)
+    with pytest.raises(ValueError, match="no unstable learning rate"):
+        divergence_threshold(p, lambda eta: gd(1e-3), n_steps=20)  # ignores eta: always stable
+    r = iterations_to_tolerance(p, "gd", 1e-12, max_steps=3)
+    assert r.measured is None  # not reached within max_steps
