@@ -238,3 +238,72 @@ def test_plot_optim_returns_its_ax(case: int) -> None:
         assert draw(None) is not None
     finally:
         plt.close("all")
+
+
+def _net_cases():
+    from analysis import plot_networks as pn
+    from analysis.constructions import max_regions_network
+    from analysis.report.sec_networks import lecture_network
+
+    net = lecture_network()
+    return [
+        ("shallow_1d", lambda ax: pn.plot_shallow_1d(net, (0.0, 2.0), ax=ax)),
+        ("composition", lambda ax: pn.plot_composition([max_regions_network([3])], ax=ax)),
+        (
+            "counts",
+            lambda ax: pn.plot_counts_vs_bounds({"a": ([4, 16], [4, 16]), "b": ([9], [5])}, ax=ax),
+        ),
+        (
+            "depth",
+            lambda ax: pn.plot_depth_efficiency(
+                ([4, 7], [2, 3]), {"D = 3": ([10, 22], [4, 16])}, {"c": ([10], [4])}, ax=ax
+            ),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_plot_networks_returns_its_ax(case: int) -> None:
+    name, draw = _net_cases()[case]
+    fig, ax = plt.subplots()
+    try:
+        assert draw(ax) is ax, name  # equality: the same ax comes back
+        assert draw(None) is not None
+    finally:
+        plt.close("all")
+
+
+def test_lecture_network_matches_the_slide() -> None:
+    from analysis.report.sec_networks import lecture_network
+
+    net = lecture_network()
+    # the slide's shaded region: h1 and h3 active, h2 inactive (here for x > 3/2)
+    assert net.activation_pattern([Fraction(7, 4)]) == ((True, False, True),)  # equality
+    assert net.n_parameters == 10  # equality: the lecture's ten parameters
+
+
+def test_pieces_1d_joints_are_exact() -> None:
+    from analysis.plot_networks import pieces_1d
+    from analysis.report.sec_networks import lecture_network
+
+    pieces = pieces_1d(lecture_network(), (0, 2))
+    # joints where theta_d0 + theta_d1 x = 0: x = 2/5, 1, 3/2 (worked out by hand)
+    assert [p[0] for p in pieces] == [0, Fraction(2, 5), 1, Fraction(3, 2)]  # equality
+    assert [p[1] for p in pieces] == [Fraction(2, 5), 1, Fraction(3, 2), 2]  # equality
+    # slopes: sum of phi_d theta_d1 over active units (by hand: -1*-1=1; 2*1/2+1=2; 1; 1-5/2)
+    assert [p[3] for p in pieces] == [1, 2, 1, Fraction(-3, 2)]  # equality
+
+
+@pytest.mark.parametrize(
+    "weights, biases, match",
+    [
+        ([[[1, 1]], [[1]]], [[0], [0]], "1 input"),
+        ([[[1]], [[1]], [[1]]], [[0], [0], [0]], "one hidden layer"),
+    ],
+)
+def test_plot_shallow_1d_rejects_other_networks(weights, biases, match) -> None:
+    from analysis.networks import ReLUNetwork
+    from analysis.plot_networks import plot_shallow_1d
+
+    with pytest.raises(ValueError, match=match):
+        plot_shallow_1d(ReLUNetwork(weights, biases))
