@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.optimizers.transforms import check_positive
 
@@ -84,7 +85,7 @@ def _scalar(v: np.ndarray) -> np.ndarray | float:
     return float(v) if np.ndim(v) == 0 else v
 
 
-def _hess(hxx: object, hxy: object, hyy: object) -> np.ndarray:
+def _hess(hxx: ArrayLike, hxy: ArrayLike, hyy: ArrayLike) -> np.ndarray:
     hxx, hxy, hyy = np.broadcast_arrays(hxx, hxy, hyy)
     return np.array([[hxx, hxy], [hxy, hyy]], dtype=float)
 
