@@ -257,7 +257,7 @@ def test_invariant_under_unit_scaling_and_permutation(case, c, data):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_float_weights_take_the_big_integer_path(seed):
+def test_float_weights_match_the_iterator(seed):
     rng = np.random.default_rng(seed)
     widths = [1, 4, 4, 3, 1]
     Ws = [rng.normal(size=(widths[i + 1], widths[i])) for i in range(len(widths) - 1)]
@@ -272,6 +272,47 @@ def test_float_weights_take_the_big_integer_path(seed):
     merged = 1 + sum(1 for u, v in zip(maps, maps[1:]) if u != v)
     lin = count_regions_1d(net, kind="linear")
     assert lin == merged <= n  # equality with the iterator's maps; bound by the activation count
+
+
+@st.composite
+def near_tie_networks(draw):
+    """Small-integer nets with some weights moved by +-2^-40: exact ties and near-ties mixed,
+    and weights that no longer scale to small integers (the certified float filter runs)."""
+    net, domain = draw(tiny_networks(max_units=6))
+    Ws = [W.copy() for W in net.exact_weights]
+    Bs = [B.copy() for B in net.exact_biases]
+    eps = F(1, 2**40)
+    Ws[0][0, 0] += eps  # at least one: the scaled weights overflow int64
+    for k, arr in enumerate(Ws + Bs):
+        flat = arr.reshape(-1)
+        for i in range(1 if k == 0 else 0, flat.size):
+            flat[i] += eps * draw(st.sampled_from([0, 0, 0, 1, -1]))
+    return ReLUNetwork(Ws, Bs), domain
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(near_tie_networks())
+def test_float_filter_decides_near_ties_exactly(case):
+    from analysis.regions._oned_fast import _Engine
+
+    net, domain = case
+    assert any(w is None for w in _Engine.build(net, False).W_i64[:-1])  # the float path runs
+    expected = brute_force(net, domain)
+    assert count_regions_1d(net, domain) == expected[0]  # equality: independent method
+    assert count_regions_1d(net, domain, chunk_size=1) == expected[0]  # equality
+    assert count_regions_1d(net, domain, kind="linear") == expected[1]  # equality
+
+
+def test_float_filter_on_exact_ties():
+    # float weights, every unit through x = 0 (biases 0): the filter cannot separate the
+    # roots and hands the piece to exact arithmetic; the iterator agrees
+    rng = np.random.default_rng(3)
+    net = ReLUNetwork(
+        [rng.normal(size=(6, 1)), rng.normal(size=(6, 6)), rng.normal(size=(1, 6))],
+        [np.zeros(6), np.zeros(6), [0.0]],
+    )
+    n = sum(1 for _ in iter_regions_1d(net))
+    assert count_regions_1d(net) == n == 2  # equality: a cone-like net bends only at 0
 
 
 def test_huge_domain_mixes_int64_and_big_integer_rows():
@@ -312,6 +353,14 @@ def test_executors_give_identical_counts(pool):
     constructions = pytest.importorskip("analysis.constructions")
     nets.append(constructions.max_regions_network([4, 4, 4]))
     nets.append(net_of([[[1], [1]], [[1, -1]]], [[0, 0], [0]]))
+    rng = np.random.default_rng(1)
+    widths = [1, 5, 5, 1]
+    nets.append(  # float weights: the certified float filter, split at layer-1 breakpoints
+        ReLUNetwork(
+            [rng.normal(size=(widths[i + 1], widths[i])) for i in range(3)],
+            [rng.normal(size=widths[i + 1]) for i in range(3)],
+        )
+    )
     with pool(max_workers=2) as ex:
         for net in nets:
             for kind in ("activation", "linear"):
