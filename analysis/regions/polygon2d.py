@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import normalize_domain
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
@@ -42,7 +44,8 @@ from analysis.regions.types import Inequality, Region
 __all__ = ["Polygon", "iter_polygons", "iter_regions_polygon", "count_regions_polygon"]
 
 _Line = tuple[int, int, int]  # a x + b y + c = 0
-_Vertex = tuple[int, int, int]  # (X, Y, W), W > 0: the point (X / W, Y / W)
+# (X, Y, W, x, y): W > 0, the exact point (X / W, Y / W) and its nearest floats x, y
+_Vertex = tuple[int, int, int, float, float]
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def _meet(L1: _Line, L2: _Line) -> _Vertex:
     g = math.gcd(X, Y, W)
     if g > 1:
         X, Y, W = X // g, Y // g, W // g
-    return X, Y, W
+    return X, Y, W, X / W, Y / W
 
 
 def _split(
@@ -128,7 +131,7 @@ def _box_polygon(box: Sequence[tuple[Fraction, Fraction]]) -> tuple[list[_Vertex
     (x0, x1), (y0, y1) = box
     den = math.lcm(x0.denominator, x1.denominator, y0.denominator, y1.denominator)
     X0, X1, Y0, Y1 = (int(v * den) for v in (x0, x1, y0, y1))
-    verts = [(X0, Y0, den), (X1, Y0, den), (X1, Y1, den), (X0, Y1, den)]
+    verts = [(X, Y, den, X / den, Y / den) for X, Y in ((X0, Y0), (X1, Y0), (X1, Y1), (X0, Y1))]
     # edge i goes from vertex i to vertex i+1 (counter-clockwise)
     lines = [(0, den, -Y0), (den, 0, -X1), (0, den, -Y1), (den, 0, -X0)]
     return verts, lines
@@ -173,10 +176,7 @@ class _Budget:
                 self.progress(n)
 
 
-def _leaves(
-    net: ReLUNetwork, domain: Any, budget: _Budget
-) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex], list[_Line], list[list[int]], int]]:
-    """Depth-first: (signs per layer, vertices, lines, last hidden map rows, its denominator)."""
+def _check(net: Any, domain: Any) -> Any:
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be a ReLUNetwork, got {type(net).__name__}")
     if net.input_dim != 2:
@@ -188,11 +188,38 @@ def _leaves(
         )
     box = normalize_domain(domain, 2)
     assert box is not None
+    return box
+
+
+def _cut_pieces(
+    pieces: list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]],
+    signs_of: Callable[[list[_Vertex]], list[int]],
+    line: Callable[[], _Line],
+) -> list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]]:
+    """Split every piece along one unit's line; append the unit's sign to each pattern."""
+    new = []
+    for pv, pl, sg in pieces:
+        signs = signs_of(pv)
+        pos = 1 in signs
+        if pos and -1 in signs:
+            cut = line()
+            v1, l1 = _split(pv, pl, cut, signs, 1)
+            new.append((v1, l1, (*sg, 1)))
+            v2, l2 = _split(pv, pl, cut, signs, -1)
+            new.append((v2, l2, (*sg, 0)))
+        else:
+            new.append((pv, pl, (*sg, 1 if pos else 0)))
+    return new
+
+
+def _leaves_exact(
+    net: ReLUNetwork, box: Any, budget: _Budget
+) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
+    """Reference path: every pre-activation computed exactly (integers) on every polygon."""
     layers = _layer_ints(net)
     K = net.depth
     verts, lines = _box_polygon(box)
-    # h_0(x) = x: rows (coeff_x, coeff_y, const) over denominator 1
-    H0 = [[1, 0, 0], [0, 1, 0]]
+    H0 = [[1, 0, 0], [0, 1, 0]]  # h_0(x) = x: rows (coeff_x, coeff_y, const), denominator 1
     stack: list[
         tuple[int, tuple[tuple[int, ...], ...], list[_Vertex], list[_Line], list[list[int]]]
     ]
@@ -204,7 +231,7 @@ def _leaves(
         l, pattern, verts, lines, H = stack.pop()
         if l == K:
             budget.tick()
-            yield pattern, verts, lines, H, dens[K]
+            yield pattern, verts
             continue
         Wi, Bi, _ = layers[l]
         c = dens[l]
@@ -219,29 +246,227 @@ def _leaves(
                     gy += w * h[1]
                     f += w * h[2]
             Z.append([gx, gy, f])
+            if gx == 0 and gy == 0:
+                pieces = [(pv, pl, (*sg, 1 if f > 0 else 0)) for pv, pl, sg in pieces]
+                continue
             g = math.gcd(gx, gy, f)
-            cut = (gx // g, gy // g, f // g) if g > 1 else (gx, gy, f)
-            new = []
-            for pv, pl, sg in pieces:
-                if gx == 0 and gy == 0:
-                    new.append((pv, pl, (*sg, 1 if f > 0 else 0)))
-                    continue
-                a, b, cc = cut
-                signs = [a * X + b * Y + cc * W for X, Y, W in pv]
-                pos = any(s > 0 for s in signs)
-                neg = any(s < 0 for s in signs)
-                if pos and neg:
-                    signs = [(s > 0) - (s < 0) for s in signs]
-                    v1, l1 = _split(pv, pl, cut, signs, 1)
-                    new.append((v1, l1, (*sg, 1)))
-                    v2, l2 = _split(pv, pl, cut, signs, -1)
-                    new.append((v2, l2, (*sg, 0)))
-                else:
-                    new.append((pv, pl, (*sg, 1 if pos else 0)))
-            pieces = new
+            cut = (gx // g, gy // g, f // g)
+
+            def signs_of(pv: list[_Vertex], a: int = cut[0], b: int = cut[1], k: int = cut[2]):
+                return [_sgn(a * v[0] + b * v[1] + k * v[2]) for v in pv]
+
+            pieces = _cut_pieces(pieces, signs_of, lambda cut=cut: cut)
         for pv, pl, sg in reversed(pieces):
             Hn = [Z[j] if s else [0, 0, 0] for j, s in enumerate(sg)]
             stack.append((l + 1, (*pattern, sg), pv, pl, Hn))
+
+
+def _sgn(v: int) -> int:
+    return (v > 0) - (v < 0)
+
+
+_U = 2.0**-53
+
+
+class _Node:
+    """The pre-activations ``Z_l`` of one layer on one polygon (shared by its pieces).
+
+    Floats with a rigorous error bound decide most vertex signs: ``|z_j(v) - z~_j(v~)| <=
+    ax_j |x~| + ay_j |y~| + ac_j`` for the exact vertex ``v`` and its float ``v~``. Exact
+    integer rows are computed only for the units that need them (a cut, or a sign the floats
+    cannot certify), recursively through the memoised nodes of the earlier layers.
+    """
+
+    __slots__ = ("l", "parent", "act", "rows", "zf", "ab", "net")
+
+    def __init__(self, net: _FastNet, l: int, parent: _Node | None, act: tuple[int, ...]):
+        self.net, self.l, self.parent, self.act = net, l, parent, act
+        self.rows: dict[int, tuple[int, int, int]] = {}
+        self.zf: Any = None  # (n, 3) floats of (g_x, g_y, f), set when the layer is processed
+        self.ab: Any = None  # (n, 3) error coefficients (ax, ay, ac)
+
+    def row(self, j: int) -> tuple[int, int, int]:
+        """Exact integer ``(g_x, g_y, f)`` of unit ``j`` (a positive multiple of z_j)."""
+        r = self.rows.get(j)
+        if r is not None:
+            return r
+        net, l = self.net, self.l
+        Wi, Bi = net.Wi[l][j], net.Bi[l][j] * net.dens[l]
+        if self.parent is None:
+            r = (Wi[0], Wi[1], Bi)
+        else:
+            gx = gy = 0
+            f = Bi
+            p = self.parent
+            for k in self.act:
+                w = Wi[k]
+                if w:
+                    hx, hy, hc = p.row(k)
+                    gx += w * hx
+                    gy += w * hy
+                    f += w * hc
+            r = (gx, gy, f)
+        self.rows[j] = r
+        return r
+
+    def signs(self, j: int, pv: list[_Vertex]) -> list[int]:
+        """Exact signs of unit ``j`` at the vertices (floats where certified)."""
+        gx, gy, f = self.zf[j].tolist()
+        bx, by, bc = self.ab[j].tolist()
+        out = []
+        for v in pv:
+            xf, yf = v[3], v[4]
+            s = gx * xf + gy * yf + f
+            b = bx * abs(xf) + by * abs(yf) + bc
+            if s > b:
+                out.append(1)
+            elif s < -b:
+                out.append(-1)
+            else:
+                a, bb, k = self.row(j)
+                out.append(_sgn(a * v[0] + bb * v[1] + k * v[2]))
+        return out
+
+    def line(self, j: int) -> _Line:
+        """The exact line ``z_j = 0`` as a primitive integer triple."""
+        a, b, k = self.row(j)
+        g = math.gcd(a, b, k)
+        return (a // g, b // g, k // g)
+
+
+class _FastNet:
+    """Integer and float64 copies of a network's layers, with their error constants."""
+
+    def __init__(self, net: ReLUNetwork):
+        layers = _layer_ints(net)
+        self.Wi = [w for w, _, _ in layers]
+        self.Bi = [b for _, b, _ in layers]
+        self.dens = [1]
+        for _, _, den in layers[:-1]:
+            self.dens.append(self.dens[-1] * den)
+        self.Wf = list(net.weights)
+        self.Wabs = [np.abs(w) for w in net.weights]
+        self.bf = list(net.biases)
+        self.babs = [np.abs(b) for b in net.biases]
+        # gamma_{m+1} for a dot product of m terms plus the bias (Higham, Thm. 3.5), plus the
+        # relative rounding of weights that are not float64 numbers
+        dW = 0.0 if net.is_float_exact else 2 * _U
+        self.gam = [(w.shape[1] + 2) * _U / (1 - (w.shape[1] + 2) * _U) + dW for w in net.weights]
+
+
+_CHUNK = 1024  # polygons processed together (numpy batch) per layer
+
+
+def _float_layer(fn: _FastNet, l: int, Hf: np.ndarray, EH: np.ndarray) -> tuple[Any, Any, Any]:
+    """Batched float pre-activations, their error bounds and the vertex-sign coefficients."""
+    with np.errstate(all="ignore"):
+        Zf = np.matmul(fn.Wf[l], Hf)
+        Zf[:, :, 2] += fn.bf[l]
+        gam = fn.gam[l]
+        # |fl(W H + b) - (W H + b)| <= |W| E_H + gamma (|W| (|H~| + E_H) + |b|)
+        EZ = np.matmul(fn.Wabs[l], EH + gam * (np.abs(Hf) + EH))
+        EZ[:, :, 2] += gam * fn.babs[l]
+        EZ *= 2.0  # covers the rounding of the bound itself
+        # sign at a float vertex: |g| |dv| + |dg| |v| + rounding of 3 terms, doubled
+        AB = EZ * 2.0 + np.abs(Zf) * (8 * _U)
+        AB[:, :, 2] += 1e-290
+        bad = ~(np.isfinite(Zf).all(axis=2) & np.isfinite(AB).all(axis=2))
+        if bad.any():  # overflow: let the exact rows decide these units
+            Zf[bad] = 0.0
+            AB[bad] = np.inf
+    return Zf, EZ, AB
+
+
+def _leaves_fast(
+    net: ReLUNetwork, box: Any, budget: _Budget
+) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
+    """Polygon splitting with certified float signs and exact fallback (same result).
+
+    Polygons entering a layer are processed in numpy batches: one batched product gives every
+    unit's float pre-activation and error bound on every polygon, and a unit certified
+    strictly positive (or negative) at all of a polygon's vertices is so on all its pieces.
+    Only the remaining units are handled one by one, with exact integers where needed.
+    """
+    fn = _FastNet(net)
+    K = net.depth
+    verts, lines = _box_polygon(box)
+    Item = tuple[_Node, tuple[tuple[int, ...], ...], list[_Vertex], list[_Line]]
+    root: list[Item] = [(_Node(fn, 0, None, ()), (), verts, lines)]
+    H0 = np.array([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
+    stack: list[tuple[int, list[Item], np.ndarray, np.ndarray]] = [(0, root, H0, np.zeros_like(H0))]
+    while stack:
+        l, items, Hf, EH = stack.pop()
+        Zf, EZ, AB = _float_layer(fn, l, Hf, EH)
+        nv = max(len(it[2]) for it in items)
+        xs = np.array([[v[3] for v in it[2]] + [it[2][0][3]] * (nv - len(it[2])) for it in items])
+        ys = np.array([[v[4] for v in it[2]] + [it[2][0][4]] * (nv - len(it[2])) for it in items])
+        with np.errstate(all="ignore"):
+            S = Zf[:, :, 0:1] * xs[:, None, :] + Zf[:, :, 1:2] * ys[:, None, :] + Zf[:, :, 2:3]
+            B = (
+                AB[:, :, 0:1] * np.abs(xs)[:, None, :]
+                + AB[:, :, 1:2] * np.abs(ys)[:, None, :]
+                + AB[:, :, 2:3]
+            )
+        allpos = (S > B).all(axis=2)
+        todo_mask = ~(allpos | (S < -B).all(axis=2))
+        todo_all: list[list[int]] = [[] for _ in items]
+        for p, j in zip(*(a.tolist() for a in np.nonzero(todo_mask))):
+            todo_all[p].append(j)
+        base_all = allpos.tolist()
+        last = l + 1 == K
+        out_items: list[Item] = []
+        out_rows: list[int] = []
+        out_masks: list[list[int]] = []
+        for p, (node, pattern, pverts, plines) in enumerate(items):
+            todo = todo_all[p]
+            pieces: list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]] = [
+                (pverts, plines, ())
+            ]
+            if todo:
+                node.zf, node.ab = Zf[p], AB[p]
+            for j in todo:
+                zj, aj = Zf[p, j], AB[p, j]
+                if not (abs(zj[0]) > aj[0] or abs(zj[1]) > aj[1]):
+                    row = node.row(j)  # possibly constant on the plane: decide exactly
+                    if row[0] == 0 and row[1] == 0:
+                        on = 1 if row[2] > 0 else 0
+                        pieces = [(pv, pl, (*sg, on)) for pv, pl, sg in pieces]
+                        continue
+                pieces = _cut_pieces(
+                    pieces,
+                    lambda pv, j=j, nd=node: nd.signs(j, pv),
+                    lambda j=j, nd=node: nd.line(j),
+                )
+            for pv, pl, sg in pieces:
+                full = [1 if b else 0 for b in base_all[p]]
+                for j, sj in zip(todo, sg):
+                    full[j] = sj
+                if last:
+                    budget.tick()
+                    yield (*pattern, tuple(full)), pv
+                    continue
+                act = tuple(j for j, sj in enumerate(full) if sj)
+                out_items.append((_Node(fn, l + 1, node, act), (*pattern, tuple(full)), pv, pl))
+                out_rows.append(p)
+                out_masks.append(full)
+        if out_items:
+            rows = np.array(out_rows)
+            masks = np.array(out_masks, dtype=float)[:, :, None]
+            Hn = Zf[rows] * masks
+            En = EZ[rows] * masks
+            for start in range(len(out_items), 0, -_CHUNK):
+                lo = max(0, start - _CHUNK)
+                stack.append((l + 1, out_items[lo:start], Hn[lo:start], En[lo:start]))
+
+
+def _leaves(
+    net: ReLUNetwork, domain: Any, budget: _Budget, exact_only: bool = False
+) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
+    """Depth-first over the polygon tree: (signs per layer, exact vertices) of each region."""
+    box = _check(net, domain)
+    if exact_only:
+        return _leaves_exact(net, box, budget)
+    return _leaves_fast(net, box, budget)
 
 
 def _to_polygon(
@@ -250,7 +475,7 @@ def _to_polygon(
     signs: tuple[tuple[int, ...], ...],
     verts: list[_Vertex],
 ) -> Polygon:
-    vs = tuple((Fraction(X, W), Fraction(Y, W)) for X, Y, W in verts)
+    vs = tuple((Fraction(v[0], v[2]), Fraction(v[1], v[2])) for v in verts)
     n = len(vs)
     point = (
         sum((v[0] for v in vs), Fraction(0)) / n,
@@ -294,6 +519,7 @@ def iter_polygons(
     max_regions: int | None = None,
     time_budget: float | None = None,
     progress: Callable[[int], Any] | None = None,
+    exact_only: bool = False,
 ) -> Iterator[Polygon]:
     """Yield every activation region of a 2-input network on a box as an exact polygon.
 
@@ -303,7 +529,7 @@ def iter_polygons(
         Two inputs, any depth.
     domain : sequence of two (lo, hi) pairs
         The box (``None`` is refused: use the LP method on all of R^2).
-    max_regions, time_budget, progress
+    max_regions, time_budget, progress, exact_only
         As in :func:`count_regions_polygon`.
 
     Yields
@@ -318,7 +544,7 @@ def iter_polygons(
     """
     budget = _Budget(max_regions, time_budget, progress)
     box = normalize_domain(domain, 2) if domain is not None else None
-    for signs, verts, _, _, _ in _leaves(net, domain, budget):
+    for signs, verts in _leaves(net, domain, budget, exact_only):
         assert box is not None
         yield _to_polygon(net, box, signs, verts)
 
@@ -350,6 +576,7 @@ def count_regions_polygon(
     max_regions: int | None = None,
     time_budget: float | None = None,
     progress: Callable[[int], Any] | None = None,
+    exact_only: bool = False,
 ) -> int:
     """The exact number of activation regions of a 2-input network on a box.
 
@@ -366,6 +593,11 @@ def count_regions_polygon(
         Both errors carry ``lower_bound``, the regions found so far (a lower bound).
     progress : callable, optional
         Called with the number of regions found so far, every 256 regions.
+    exact_only : bool
+        Compute every pre-activation exactly instead of deciding signs by floating point with
+        a rigorous error bound (falling back to exact integers when the bound does not
+        certify the sign). Both give the same exact count; this slower path is the reference
+        the tests compare with.
 
     Returns
     -------
@@ -380,7 +612,7 @@ def count_regions_polygon(
     """
     budget = _Budget(max_regions, time_budget, progress)
     n = 0
-    for _ in _leaves(net, domain, budget):
+    for _ in _leaves(net, domain, budget, exact_only):
         n += 1
     if progress is not None:
         progress(n)
