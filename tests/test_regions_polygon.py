@@ -182,3 +182,42 @@ def test_limits_and_bad_input():
     n = count_regions_polygon(net, BOX, progress=seen.append)
     assert seen[-1] == n  # the last progress report is the count
     assert issubclass(RegionTimeBudgetExceeded, ValueError)
+
+
+def _near_tie_net(draw, widths):
+    """Small integers, some nudged by one unit in the last place or by 1/3 (not dyadic)."""
+    Ws, bs = [], []
+    nudges = st.sampled_from([0.0, 0.0, 0.0, 2.0**-52, -(2.0**-52), 2.0**-40])
+    for a, b in zip(widths[:-1], widths[1:]):
+        W = [[draw(st.integers(-2, 2)) + draw(nudges) for _ in range(a)] for _ in range(b)]
+        bias = [draw(st.integers(-2, 2)) + draw(nudges) for _ in range(b)]
+        Ws.append(W)
+        bs.append(bias)
+    if draw(st.booleans()):
+        Ws[0][0][0] = Fraction(1, 3)  # a weight that is not a float64 number
+    return ReLUNetwork(Ws, bs)
+
+
+@given(data=st.data(), widths=st.sampled_from([(2, 3, 3, 1), (2, 4, 2, 3, 1), (2, 5, 1)]))
+@settings(max_examples=40, deadline=None)
+def test_certified_floats_match_exact_path(data, widths):
+    """Equality: the float-filtered path and the all-exact reference give the same regions
+    (same patterns, same exact vertices) on near-ties and non-dyadic weights."""
+    net = _near_tie_net(data.draw, widths)
+    fast = {p.pattern: p.vertices for p in iter_polygons(net, BOX)}
+    exact = {p.pattern: p.vertices for p in iter_polygons(net, BOX, exact_only=True)}
+    assert fast.keys() == exact.keys()  # equality of the pattern sets
+    for key, verts in fast.items():
+        assert set(verts) == set(exact[key])  # equality of the exact vertices
+    assert count_regions_polygon(net, BOX) == len(exact)  # equality
+
+
+def test_exact_fallback_on_touching_lines():
+    """Equality with hand counts where floats cannot decide: lines through box corners and
+    through a vertex created by an earlier cut (signs exactly 0)."""
+    # layer 1: x - y (diagonal through corners); layer 2: unit x + y on the active side only
+    net = ReLUNetwork([[[1, -1], [1, 1]], [[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0, 0], [0]])
+    assert count_regions_polygon(net, BOX) == 4  # equality: the two diagonals, 4 triangles
+    assert count_regions_polygon(net, BOX, exact_only=True) == 4
+    tiny = ReLUNetwork([[[1, 0]], [[1]]], [[-1 + 2.0**-52], [0]])  # x = 1 - 2^-52: a sliver
+    assert count_regions_polygon(tiny, BOX) == 2  # equality: a strip of width 2^-52
