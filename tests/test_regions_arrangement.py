@@ -261,3 +261,22 @@ def test_bad_input():
         list(iter_regions_arrangement(net, max_regions=3))
     with pytest.raises(ValueError, match="pairs"):
         count_arrangement(net, [(0, 1)])
+
+
+@pytest.mark.parametrize("kind", ["parallel", "concurrent", "coincident", "zero"])
+@pytest.mark.parametrize("D, d_in", [(5, 2), (6, 3)])
+def test_degenerate_constructions(kind, D, d_in):
+    """Equality with the closed forms of the degenerate constructions (parallel: D + 1;
+    concurrent generic central: 2 sum_{j<=d-1} C(D-1, j); coincident/zero: fewer planes)."""
+    from analysis.constructions import degenerate_shallow
+
+    arr = degenerate_shallow(kind, D, d_in, seed=2)
+    k = max(1, D // 2)
+    expected = {
+        "parallel": D + 1,
+        "concurrent": 2 * sum(math.comb(D - 1, j) for j in range(d_in)),
+        "coincident": general_position(k, d_in),
+        "zero": general_position(k, d_in),
+    }[kind]
+    assert count_arrangement(arr.network) == expected == arr.regions  # equality
+    assert sum(1 for _ in iter_regions_arrangement(arr.network)) == expected  # equality
