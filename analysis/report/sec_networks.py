@@ -224,12 +224,15 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
             expected=n_r2,
         )
     )
-    deep = ReLUNetwork.random((2, 6, 6, 1), seed=ctx.seed % 991, bias_scale=0.5)
+    # the region graph is the slow part (exact facet tests between pairs of regions)
+    dw = (2, 4, 4, 1) if ctx.quick else (2, 6, 6, 1)
+    dname = "-".join(map(str, dw))
+    deep = ReLUNetwork.random(dw, seed=ctx.seed % 991, bias_scale=0.5)
     n_poly = count_regions(deep, box, method="polygon")
     n_lp = count_regions(deep, box, method="lp")
     checks.append(
         Check(
-            "deep random 2-6-6-1 network on the box [−3, 3]²: polygon splitting vs LP search",
+            f"deep random {dname} network on the box [−3, 3]²: polygon splitting vs LP search",
             "two exact methods agree",
             n_poly,
             "exact",
@@ -237,7 +240,7 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
             expected=n_lp,
         )
     )
-    bound = serra_upper_bound([6, 6], 2)
+    bound = serra_upper_bound(list(dw[1:-1]), 2)
     checks.append(
         Check(
             "the same network: at most Serra et al.'s bound",
@@ -263,13 +266,13 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
     plot_regions_2d(shallow, sbox, ax=axes[0], graph=True)
     axes[0].set_title(f"shallow 2-5-1: all {n_box} regions")
     plot_regions_2d(deep, box, ax=axes[1], graph=True)
-    axes[1].set_title(f"deep 2-6-6-1: {n_poly} regions in the box")
+    axes[1].set_title(f"deep {dname}: {n_poly} regions in the box")
     md = (
         "With two inputs each hidden unit of the first layer cuts the plane along a line; "
         "deeper units cut along bent lines. Figure 9 colours the exact regions by activation "
         "pattern and draws the region graph over them (a dot per region, a segment per shared "
         "facet), for a random shallow network with 5 units (left, on a box that holds every "
-        "vertex of its arrangement) and a random deep 2-6-6-1 network (right)."
+        f"vertex of its arrangement) and a random deep {dname} network (right)."
     )
     return SectionResult(md, checks, [FigureOut("fig09_two_inputs", fig, "Regions in 2-D")])
 
@@ -284,9 +287,9 @@ def _vertex_box(net) -> list[tuple[F, F]]:  # noqa: ANN001
             if det != 0:
                 xs.append((-b[i] * W[j][1] + b[j] * W[i][1]) / det)
                 ys.append((-W[i][0] * b[j] + W[j][0] * b[i]) / det)
-    pad_x = (max(xs) - min(xs)) / 8 + 1
-    pad_y = (max(ys) - min(ys)) / 8 + 1
-    return [(min(xs) - pad_x, max(xs) + pad_x), (min(ys) - pad_y, max(ys) + pad_y)]
+    half = max(max(xs) - min(xs), max(ys) - min(ys)) * F(5, 8) + 1  # square, with a margin
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return [(cx - half, cx + half), (cy - half, cy + half)]
 
 
 def _connected(g) -> bool:  # noqa: ANN001

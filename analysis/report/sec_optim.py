@@ -105,7 +105,7 @@ def sec_stability(ctx: ReportContext) -> SectionResult:
     rng = ctx.rng("stability")
     n = 3 if ctx.quick else 12
     lms, measured, checks = [], [], []
-    n_steps = 600 if ctx.quick else 4000
+    n_steps = 500 if ctx.quick else 4000
     margin = float(np.log(1e6) / n_steps)  # finite-horizon allowance (see divergence_threshold)
     for _ in range(n):
         lmax = float(10 ** rng.uniform(-1, 2))

@@ -18,11 +18,11 @@ def derivations_appendix(ctx: ReportContext) -> SectionResult:
         importlib.import_module(mod)  # a missing theory module fails this section visibly
     names = sorted(set(registered()) - ctx.used_derivations)
     shown = sorted(ctx.used_derivations)
+    listed = ", ".join(f"`{n}`" for n in shown) if shown else "none"
+    tail = " The others follow." if names else " That is all of them."
     parts = [
         "Every derivation physml registers (`physml derive --list`) appears in this report "
-        "once. Shown with their topics above: "
-        + (", ".join(f"`{n}`" for n in shown) if shown else "none")
-        + ". The others follow."
+        f"once. Shown with their topics above: {listed}." + tail
     ]
     for name in names:
         parts.append(ctx.derivation(name).to_markdown(heading="###"))
