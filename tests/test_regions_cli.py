@@ -100,3 +100,26 @@ def test_errors(capsys, argv, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_plot_functions_return_their_axes(tmp_path):
+    """The plots draw on the given axes: one polygon per region, the graph's edges, joints."""
+    import matplotlib.pyplot as plt
+
+    from analysis.plot_regions import plot_function_1d, plot_regions_2d
+    from analysis.regions import count_regions, region_graph
+
+    net = ReLUNetwork([[[1, 0], [0, 1], [1, 1]], [[1, 1, 1]]], [[0, 0, -1], [0]])
+    box = [(-2, 2), (-2, 2)]
+    fig, ax = plt.subplots()
+    assert plot_regions_2d(net, box, ax=ax, graph=True) is ax
+    polys, edges = ax.collections[0], ax.collections[1]
+    assert len(polys.get_paths()) == count_regions(net, box, method="lp")  # equality
+    assert len(edges.get_segments()) == region_graph(net, box).number_of_edges()  # equality
+    fig.savefig(tmp_path / "r.png")
+    plt.close(fig)
+    one = ReLUNetwork([[[1], [1], [1]], [[1, -2, 1]]], [[0, -1, -2], [0]])
+    fig, ax = plt.subplots()
+    assert plot_function_1d(one, ax=ax) is ax
+    assert len(ax.lines[-1].get_xdata()) == 3  # equality: the three joints 0, 1, 2
+    plt.close(fig)

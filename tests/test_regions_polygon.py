@@ -221,3 +221,9 @@ def test_exact_fallback_on_touching_lines():
     assert count_regions_polygon(net, BOX, exact_only=True) == 4
     tiny = ReLUNetwork([[[1, 0]], [[1]]], [[-1 + 2.0**-52], [0]])  # x = 1 - 2^-52: a sliver
     assert count_regions_polygon(tiny, BOX) == 2  # equality: a strip of width 2^-52
+
+
+def test_affine_network_is_one_region():
+    """Equality: no hidden layer, one region, for both paths."""
+    net = ReLUNetwork([[[1, 2]]], [[0]])
+    assert count_regions_polygon(net, BOX) == 1 == count_regions_polygon(net, BOX, exact_only=True)

@@ -390,6 +390,10 @@ def _leaves_fast(
     fn = _FastNet(net)
     K = net.depth
     verts, lines = _box_polygon(box)
+    if K == 0:  # an affine map: the box is one region
+        budget.tick()
+        yield (), verts
+        return
     Item = tuple[_Node, tuple[tuple[int, ...], ...], list[_Vertex], list[_Line]]
     root: list[Item] = [(_Node(fn, 0, None, ()), (), verts, lines)]
     H0 = np.array([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
