@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import mul
 from typing import Any
 
 import numpy as np
@@ -277,13 +278,28 @@ class _Node:
     cannot certify), recursively through the memoised nodes of the earlier layers.
     """
 
-    __slots__ = ("l", "parent", "act", "rows", "zf", "ab", "net")
+    __slots__ = ("l", "parent", "act", "rows", "zf", "ab", "net", "h")
 
     def __init__(self, net: _FastNet, l: int, parent: _Node | None, act: tuple[int, ...]):
         self.net, self.l, self.parent, self.act = net, l, parent, act
         self.rows: dict[int, tuple[int, int, int]] = {}
+        self.h: tuple[list[int], list[int], list[int]] | None = None
         self.zf: Any = None  # (n, 3) floats of (g_x, g_y, f), set when the layer is processed
         self.ab: Any = None  # (n, 3) error coefficients (ax, ay, ac)
+
+    def _inputs(self) -> tuple[list[int], list[int], list[int]]:
+        """Exact columns of the previous layer's active outputs on this polygon (memoised)."""
+        h = self.h
+        if h is None:
+            p = self.parent
+            assert p is not None
+            rows = [p.row(k) for k in self.act]
+            h = self.h = (
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+                [r[2] for r in rows],
+            )
+        return h
 
     def row(self, j: int) -> tuple[int, int, int]:
         """Exact integer ``(g_x, g_y, f)`` of unit ``j`` (a positive multiple of z_j)."""
@@ -295,17 +311,9 @@ class _Node:
         if self.parent is None:
             r = (Wi[0], Wi[1], Bi)
         else:
-            gx = gy = 0
-            f = Bi
-            p = self.parent
-            for k in self.act:
-                w = Wi[k]
-                if w:
-                    hx, hy, hc = p.row(k)
-                    gx += w * hx
-                    gy += w * hy
-                    f += w * hc
-            r = (gx, gy, f)
+            hx, hy, hc = self._inputs()
+            w = [Wi[k] for k in self.act]
+            r = (sum(map(mul, w, hx)), sum(map(mul, w, hy)), sum(map(mul, w, hc), Bi))
         self.rows[j] = r
         return r
 
