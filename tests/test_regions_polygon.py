@@ -227,3 +227,19 @@ def test_affine_network_is_one_region():
     """Equality: no hidden layer, one region, for both paths."""
     net = ReLUNetwork([[[1, 2]]], [[0]])
     assert count_regions_polygon(net, BOX) == 1 == count_regions_polygon(net, BOX, exact_only=True)
+
+
+@pytest.mark.parametrize("pool", ["thread", "process"])
+def test_parallel_count_equals_serial(pool):
+    """Equality: sharing the first layer's pieces among tasks gives the serial count."""
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    net = ReLUNetwork.random((2, 6, 5, 4, 1), seed=5)
+    box = [(-2, 2), (-2, 2)]
+    serial = count_regions_polygon(net, box)
+    Pool = ThreadPoolExecutor if pool == "thread" else ProcessPoolExecutor
+    with Pool(max_workers=2) as ex:
+        for parts in (1, 3, 8):
+            assert count_regions_polygon(net, box, executor=ex, parts=parts) == serial
+        with pytest.raises(RegionLimitExceeded):
+            count_regions_polygon(net, box, executor=ex, max_regions=serial - 1)

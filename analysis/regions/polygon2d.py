@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from fractions import Fraction
 from operator import mul
@@ -386,7 +387,7 @@ def _float_layer(fn: _FastNet, l: int, Hf: np.ndarray, EH: np.ndarray) -> tuple[
 
 
 def _leaves_fast(
-    net: ReLUNetwork, box: Any, budget: _Budget
+    net: ReLUNetwork, box: Any, budget: _Budget, shard: tuple[int, int] | None = None
 ) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
     """Polygon splitting with certified float signs and exact fallback (same result).
 
@@ -399,6 +400,8 @@ def _leaves_fast(
     K = net.depth
     verts, lines = _box_polygon(box)
     if K == 0:  # an affine map: the box is one region
+        if shard is not None and shard[0] != 0:
+            return
         budget.tick()
         yield (), verts
         return
@@ -454,6 +457,9 @@ def _leaves_fast(
                 for j, sj in zip(todo, sg):
                     full[j] = sj
                 if last:
+                    if shard is not None and l == 0:  # one hidden layer: no sharding
+                        if shard[0] != 0:
+                            continue
                     budget.tick()
                     yield (*pattern, tuple(full)), pv
                     continue
@@ -461,6 +467,15 @@ def _leaves_fast(
                 out_items.append((_Node(fn, l + 1, node, act), (*pattern, tuple(full)), pv, pl))
                 out_rows.append(p)
                 out_masks.append(full)
+        if shard is not None and l == 0:
+            # keep this worker's share of the first layer's pieces, in an order fixed by the
+            # exact patterns alone (independent of floating point on the worker's machine)
+            part, parts = shard
+            order = sorted(range(len(out_items)), key=lambda i: out_items[i][1])
+            keep = sorted(order[part::parts])
+            out_items = [out_items[i] for i in keep]
+            out_rows = [out_rows[i] for i in keep]
+            out_masks = [out_masks[i] for i in keep]
         if out_items:
             rows = np.array(out_rows)
             masks = np.array(out_masks, dtype=float)[:, :, None]
@@ -589,6 +604,8 @@ def count_regions_polygon(
     time_budget: float | None = None,
     progress: Callable[[int], Any] | None = None,
     exact_only: bool = False,
+    executor: Executor | None = None,
+    parts: int | None = None,
 ) -> int:
     """The exact number of activation regions of a 2-input network on a box.
 
@@ -610,6 +627,12 @@ def count_regions_polygon(
         a rigorous error bound (falling back to exact integers when the bound does not
         certify the sign). Both give the same exact count; this slower path is the reference
         the tests compare with.
+    executor : concurrent.futures.Executor, optional
+        Count in parallel: the pieces of the first hidden layer are shared out, by their exact
+        patterns, among ``parts`` independent tasks (a process pool, or a Dask/Ray executor);
+        the count is the same whatever the executor. Limits apply per task and to the total.
+    parts : int, optional
+        Number of tasks (default 8).
 
     Returns
     -------
@@ -622,6 +645,10 @@ def count_regions_polygon(
     >>> count_regions_polygon(net, [(-1, 1), (-1, 1)])      # 3 concurrent lines: 6
     6
     """
+    if executor is not None:
+        return _count_parallel(
+            net, domain, executor, parts, max_regions, time_budget, progress, exact_only
+        )
     budget = _Budget(max_regions, time_budget, progress)
     n = 0
     for _ in _leaves(net, domain, budget, exact_only):
@@ -629,3 +656,59 @@ def count_regions_polygon(
     if progress is not None:
         progress(n)
     return n
+
+
+def _count_shard(
+    net: ReLUNetwork,
+    domain: Any,
+    part: int,
+    parts: int,
+    max_regions: int | None,
+    time_budget: float | None,
+) -> int:
+    """Count one worker's share (module level, so that process pools can pickle it)."""
+    box = _check(net, domain)
+    budget = _Budget(max_regions, time_budget, None)
+    return sum(1 for _ in _leaves_fast(net, box, budget, (part, parts)))
+
+
+def _count_parallel(
+    net: ReLUNetwork,
+    domain: Any,
+    executor: Executor,
+    parts: int | None,
+    max_regions: int | None,
+    time_budget: float | None,
+    progress: Callable[[int], Any] | None,
+    exact_only: bool,
+) -> int:
+    if exact_only:
+        raise ValueError("exact_only is a serial reference path; do not pass an executor")
+    _check(net, domain)
+    _Budget(max_regions, time_budget, None)  # validate the limits here, not in the workers
+    parts = 8 if parts is None else parts
+    if not isinstance(parts, int) or parts < 1:
+        raise ValueError(f"parts must be a positive int, got {parts!r}")
+    futures = [
+        executor.submit(_count_shard, net, domain, k, parts, max_regions, time_budget)
+        for k in range(parts)
+    ]
+    total = 0
+    try:
+        for fut in as_completed(futures):
+            total += fut.result()
+            if progress is not None:
+                progress(total)
+            if max_regions is not None and total > max_regions:
+                raise RegionLimitExceeded(
+                    f"more than max_regions={max_regions} regions; the {total} found so far "
+                    "are a lower bound",
+                    lower_bound=total,
+                )
+    except (RegionLimitExceeded, RegionTimeBudgetExceeded) as exc:
+        for f in futures:
+            f.cancel()
+        if exc.lower_bound < total:
+            raise type(exc)(str(exc), lower_bound=total) from exc
+        raise
+    return total
