@@ -26,7 +26,9 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 6.4, height: float
 
 def derivations_markdown(ctx: ReportContext, names: Sequence[str]) -> str:
     """The derivations ``names`` rendered as Markdown (each marked as shown in ``ctx``)."""
-    return "\n".join(ctx.derivation(n).to_markdown(heading="###") for n in names)
+    text = "\n".join(ctx.derivation(n).to_markdown(heading="###") for n in names)
+    ctx.used_derivations.update(names)
+    return text
 
 
 def fmt(x: float, digits: int = 4) -> str:

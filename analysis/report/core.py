@@ -129,6 +129,7 @@ class ReportContext:
 
     quick: bool
     seed: int = 20250206
+    #: the derivations a section has rendered (the appendix renders the others)
     used_derivations: set[str] = field(default_factory=set)
     _derivations: dict[str, Any] = field(default_factory=dict)
 
@@ -138,12 +139,11 @@ class ReportContext:
         return np.random.default_rng([self.seed, salt])
 
     def derivation(self, name: str) -> Any:
-        """The registered derivation ``name`` (computed once), marked as shown."""
+        """The registered derivation ``name``, computed once per report."""
         if name not in self._derivations:
             from theory.derivation import derive
 
             self._derivations[name] = derive(name)
-        self.used_derivations.add(name)
         return self._derivations[name]
 
 

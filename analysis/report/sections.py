@@ -26,6 +26,7 @@ def derivations_appendix(ctx: ReportContext) -> SectionResult:
     ]
     for name in names:
         parts.append(ctx.derivation(name).to_markdown(heading="###"))
+        parts.append(f"*(`physml derive {name}`)*")
     return SectionResult("\n\n".join(parts))
 
 
