@@ -22,6 +22,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.networks import ReLUNetwork
 
@@ -217,9 +218,7 @@ def plot_composition(
     return ax
 
 
-def plot_counts_vs_bounds(
-    groups: Mapping[str, tuple[Sequence[float], Sequence[float]]], ax: Any = None
-) -> Any:
+def plot_counts_vs_bounds(groups: Mapping[str, tuple[ArrayLike, ArrayLike]], ax: Any = None) -> Any:
     """Exact region counts against the formulas' values, log-log, with the line count = bound.
 
     Parameters
@@ -234,7 +233,7 @@ def plot_counts_vs_bounds(
     matplotlib Axes
     """
     ax = _ax(ax)
-    allb = [float(v) for b, _ in groups.values() for v in b]
+    allb = [float(v) for b, _ in groups.values() for v in np.ravel(np.asarray(b, dtype=float))]
     lo, hi = max(min(allb) / 2, 0.5), max(allb) * 2
     ax.loglog([lo, hi], [lo, hi], "-", color="0.4", lw=1, label="count = formula")
     markers = "osD^v"
@@ -248,9 +247,9 @@ def plot_counts_vs_bounds(
 
 
 def plot_depth_efficiency(
-    shallow: tuple[Sequence[float], Sequence[float]],
-    deep: Mapping[str, tuple[Sequence[float], Sequence[float]]],
-    measured: Mapping[str, tuple[Sequence[float], Sequence[float]]] | None = None,
+    shallow: tuple[ArrayLike, ArrayLike],
+    deep: Mapping[str, tuple[ArrayLike, ArrayLike]],
+    measured: Mapping[str, tuple[ArrayLike, ArrayLike]] | None = None,
     ax: Any = None,
 ) -> Any:
     """Maximal regions against parameters, shallow against deep, log scale.

@@ -19,6 +19,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "plot_lr_regimes",
@@ -103,7 +104,7 @@ def plot_lr_regimes(
     return ax
 
 
-def plot_thresholds(lambda_max: Sequence[float], measured: Sequence[float], ax: Any = None) -> Any:
+def plot_thresholds(lambda_max: ArrayLike, measured: ArrayLike, ax: Any = None) -> Any:
     r"""Measured divergence thresholds of GD against the theory line ``2/λ_max``.
 
     Parameters
@@ -131,9 +132,9 @@ def plot_thresholds(lambda_max: Sequence[float], measured: Sequence[float], ax: 
 
 
 def plot_iterations(
-    kappas: Sequence[float],
-    measured: Mapping[str, Sequence[float]],
-    theory: Mapping[str, Sequence[float]],
+    kappas: ArrayLike,
+    measured: Mapping[str, ArrayLike],
+    theory: Mapping[str, ArrayLike],
     ax: Any = None,
 ) -> Any:
     r"""Iterations to tolerance against the condition number κ, measured and theory.
@@ -164,10 +165,10 @@ def plot_iterations(
 
 
 def plot_particle(
-    t_ode: Sequence[float],
-    w_ode: Sequence[float],
-    t_gdm: Sequence[float],
-    w_gdm: Sequence[float],
+    t_ode: ArrayLike,
+    w_ode: ArrayLike,
+    t_gdm: ArrayLike,
+    w_gdm: ArrayLike,
     ax: Any = None,
 ) -> Any:
     r"""A damped particle ``m ẅ + μ ẇ = −∇E`` and the momentum iterates overlaid.
@@ -196,9 +197,9 @@ def plot_particle(
 
 
 def plot_momentum_map(
-    masses: Sequence[float],
-    gamma: Sequence[float],
-    eta: Sequence[float],
+    masses: ArrayLike,
+    gamma: ArrayLike,
+    eta: ArrayLike,
     mu: float | None = None,
     dt: float | None = None,
     ax: Any = None,
@@ -239,11 +240,11 @@ def plot_momentum_map(
 
 
 def plot_paths(
-    loss_fn: Callable[[np.ndarray], float],
+    loss_fn: Callable[[np.ndarray], Any],
     paths: Mapping[str, np.ndarray],
     xlim: tuple[float, float],
     ylim: tuple[float, float],
-    minimum: Sequence[float] | None = None,
+    minimum: Sequence[float] | np.ndarray | None = None,
     log_levels: bool = True,
     title: str = "",
     ax: Any = None,
@@ -302,7 +303,7 @@ def plot_paths(
     return ax
 
 
-def plot_sgd_losses(losses: Mapping[str, Sequence[float]], ax: Any = None, title: str = "") -> Any:
+def plot_sgd_losses(losses: Mapping[str, ArrayLike], ax: Any = None, title: str = "") -> Any:
     r"""Training loss against epochs, one curve per mini-batch size.
 
     Parameters

@@ -111,7 +111,7 @@ def sec_paths(ctx: ReportContext) -> SectionResult:
         "Nesterov": nesterov(eta=1e-3, gamma=0.9),
         "RMSProp": rmsprop(eta=1e-2, beta=0.9, eps=1e-8),
         "Adam": adam(eta=1e-2, beta_1=0.9, beta_2=0.99, eps=1e-8),
-        "ECD": ecd(beale.loss, dt=1e-2, loss_floor=-1e-3),
+        "ECD": ecd(lambda th: float(beale.loss(th)), dt=1e-2, loss_floor=-1e-3),
     }
     paths, checks = {}, []
     x_min = np.array(beale.minima[0])
@@ -160,7 +160,7 @@ def sec_paths(ctx: ReportContext) -> SectionResult:
         "Nesterov": nesterov(eta=0.09, gamma=0.5),
         "RMSProp": rmsprop(eta=0.05, beta=0.9, eps=1e-8),
         "Adam": adam(eta=0.1, beta_1=0.9, beta_2=0.99, eps=1e-8),
-        "ECD": ecd(quad.loss, dt=0.05, loss_floor=-1e-3),
+        "ECD": ecd(lambda th: float(quad.loss(th)), dt=0.05, loss_floor=-1e-3),
     }.items():
         qpaths[name] = np.asarray(run(opt, quad.grad, q0, 60, quad.loss).trajectory, float)
     plot_paths(
