@@ -1,0 +1,249 @@
+"""The fast engine of the polygon method: certified float signs, exact integers on demand.
+
+Private helper of :mod:`analysis.regions.polygon2d`; see :func:`_leaves_fast`.
+
+>>> from analysis.networks import ReLUNetwork
+>>> from analysis.regions.domain import normalize_domain
+>>> from analysis.regions._polygon_geometry import _Budget
+>>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])
+>>> box = normalize_domain([(-1, 1), (-1, 1)], 2)
+>>> sorted(p for p, _ in _leaves_fast(net, box, _Budget(None, None, None)))[0]
+((0, 0),)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from functools import partial
+from operator import mul
+from typing import Any
+
+import numpy as np
+
+from analysis.networks import ReLUNetwork
+from analysis.regions._polygon_geometry import (
+    _box_polygon,
+    _Budget,
+    _cut_pieces,
+    _layer_ints,
+    _Line,
+    _sgn,
+    _Vertex,
+)
+
+__all__: list[str] = []
+
+_U = 2.0**-53
+
+
+class _Node:
+    """The pre-activations ``Z_l`` of one layer on one polygon (shared by its pieces).
+
+    Floats with a rigorous error bound decide most vertex signs: ``|z_j(v) - z~_j(v~)| <=
+    ax_j |x~| + ay_j |y~| + ac_j`` for the exact vertex ``v`` and its float ``v~``. Exact
+    integer rows are computed only for the units that need them (a cut, or a sign the floats
+    cannot certify), recursively through the memoised nodes of the earlier layers.
+    """
+
+    __slots__ = ("l", "parent", "act", "rows", "zf", "ab", "net", "h")
+
+    def __init__(self, net: _FastNet, l: int, parent: _Node | None, act: tuple[int, ...]):
+        self.net, self.l, self.parent, self.act = net, l, parent, act
+        self.rows: dict[int, tuple[int, int, int]] = {}
+        self.h: tuple[list[int], list[int], list[int]] | None = None
+        self.zf: Any = None  # (n, 3) floats of (g_x, g_y, f), set when the layer is processed
+        self.ab: Any = None  # (n, 3) error coefficients (ax, ay, ac)
+
+    def _inputs(self) -> tuple[list[int], list[int], list[int]]:
+        """Exact columns of the previous layer's active outputs on this polygon (memoised)."""
+        h = self.h
+        if h is None:
+            p = self.parent
+            assert p is not None
+            rows = [p.row(k) for k in self.act]
+            h = self.h = (
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+                [r[2] for r in rows],
+            )
+        return h
+
+    def row(self, j: int) -> tuple[int, int, int]:
+        """Exact integer ``(g_x, g_y, f)`` of unit ``j`` (a positive multiple of z_j)."""
+        r = self.rows.get(j)
+        if r is not None:
+            return r
+        net, l = self.net, self.l
+        Wi, Bi = net.Wi[l][j], net.Bi[l][j] * net.dens[l]
+        if self.parent is None:
+            r = (Wi[0], Wi[1], Bi)
+        else:
+            hx, hy, hc = self._inputs()
+            w = [Wi[k] for k in self.act]
+            r = (sum(map(mul, w, hx)), sum(map(mul, w, hy)), sum(map(mul, w, hc), Bi))
+        self.rows[j] = r
+        return r
+
+    def signs(self, j: int, pv: list[_Vertex]) -> list[int]:
+        """Exact signs of unit ``j`` at the vertices (floats where certified)."""
+        gx, gy, f = self.zf[j].tolist()
+        bx, by, bc = self.ab[j].tolist()
+        out = []
+        for v in pv:
+            xf, yf = v[3], v[4]
+            s = gx * xf + gy * yf + f
+            b = bx * abs(xf) + by * abs(yf) + bc
+            if s > b:
+                out.append(1)
+            elif s < -b:
+                out.append(-1)
+            else:
+                a, bb, k = self.row(j)
+                out.append(_sgn(a * v[0] + bb * v[1] + k * v[2]))
+        return out
+
+    def line(self, j: int) -> _Line:
+        """The exact line ``z_j = 0`` as a primitive integer triple."""
+        a, b, k = self.row(j)
+        g = math.gcd(a, b, k)
+        return (a // g, b // g, k // g)
+
+
+class _FastNet:
+    """Integer and float64 copies of a network's layers, with their error constants."""
+
+    def __init__(self, net: ReLUNetwork):
+        layers = _layer_ints(net)
+        self.Wi = [w for w, _, _ in layers]
+        self.Bi = [b for _, b, _ in layers]
+        self.dens = [1]
+        for _, _, den in layers[:-1]:
+            self.dens.append(self.dens[-1] * den)
+        self.Wf = list(net.weights)
+        self.Wabs = [np.abs(w) for w in net.weights]
+        self.bf = list(net.biases)
+        self.babs = [np.abs(b) for b in net.biases]
+        # gamma_{m+1} for a dot product of m terms plus the bias (Higham, Thm. 3.5), plus the
+        # relative rounding of weights that are not float64 numbers
+        dW = 0.0 if net.is_float_exact else 2 * _U
+        self.gam = [(w.shape[1] + 2) * _U / (1 - (w.shape[1] + 2) * _U) + dW for w in net.weights]
+
+
+_CHUNK = 1024  # polygons processed together (numpy batch) per layer
+
+
+def _float_layer(fn: _FastNet, l: int, Hf: np.ndarray, EH: np.ndarray) -> tuple[Any, Any, Any]:
+    """Batched float pre-activations, their error bounds and the vertex-sign coefficients."""
+    with np.errstate(all="ignore"):
+        Zf = np.matmul(fn.Wf[l], Hf)
+        Zf[:, :, 2] += fn.bf[l]
+        gam = fn.gam[l]
+        # |fl(W H + b) - (W H + b)| <= |W| E_H + gamma (|W| (|H~| + E_H) + |b|)
+        EZ = np.matmul(fn.Wabs[l], EH + gam * (np.abs(Hf) + EH))
+        EZ[:, :, 2] += gam * fn.babs[l]
+        EZ *= 2.0  # covers the rounding of the bound itself
+        # sign at a float vertex: |g| |dv| + |dg| |v| + rounding of 3 terms, doubled
+        AB = EZ * 2.0 + np.abs(Zf) * (8 * _U)
+        AB[:, :, 2] += 1e-290
+        bad = ~(np.isfinite(Zf).all(axis=2) & np.isfinite(AB).all(axis=2))
+        if bad.any():  # overflow: let the exact rows decide these units
+            Zf[bad] = 0.0
+            AB[bad] = np.inf
+    return Zf, EZ, AB
+
+
+def _leaves_fast(
+    net: ReLUNetwork, box: Any, budget: _Budget, shard: tuple[int, int] | None = None
+) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
+    """Polygon splitting with certified float signs and exact fallback (same result).
+
+    Polygons entering a layer are processed in numpy batches: one batched product gives every
+    unit's float pre-activation and error bound on every polygon, and a unit certified
+    strictly positive (or negative) at all of a polygon's vertices is so on all its pieces.
+    Only the remaining units are handled one by one, with exact integers where needed.
+    """
+    fn = _FastNet(net)
+    K = net.depth
+    verts, lines = _box_polygon(box)
+    if K == 0:  # an affine map: the box is one region
+        if shard is not None and shard[0] != 0:
+            return
+        budget.tick()
+        yield (), verts
+        return
+    Item = tuple[_Node, tuple[tuple[int, ...], ...], list[_Vertex], list[_Line]]
+    root: list[Item] = [(_Node(fn, 0, None, ()), (), verts, lines)]
+    H0 = np.array([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
+    stack: list[tuple[int, list[Item], np.ndarray, np.ndarray]] = [(0, root, H0, np.zeros_like(H0))]
+    while stack:
+        l, items, Hf, EH = stack.pop()
+        Zf, EZ, AB = _float_layer(fn, l, Hf, EH)
+        nv = max(len(it[2]) for it in items)
+        xs = np.array([[v[3] for v in it[2]] + [it[2][0][3]] * (nv - len(it[2])) for it in items])
+        ys = np.array([[v[4] for v in it[2]] + [it[2][0][4]] * (nv - len(it[2])) for it in items])
+        with np.errstate(all="ignore"):
+            S = Zf[:, :, 0:1] * xs[:, None, :] + Zf[:, :, 1:2] * ys[:, None, :] + Zf[:, :, 2:3]
+            B = (
+                AB[:, :, 0:1] * np.abs(xs)[:, None, :]
+                + AB[:, :, 1:2] * np.abs(ys)[:, None, :]
+                + AB[:, :, 2:3]
+            )
+        allpos = (S > B).all(axis=2)
+        todo_mask = ~(allpos | (S < -B).all(axis=2))
+        todo_all: list[list[int]] = [[] for _ in items]
+        for p, j in zip(*(a.tolist() for a in np.nonzero(todo_mask))):
+            todo_all[p].append(j)
+        base_all = allpos.tolist()
+        last = l + 1 == K
+        out_items: list[Item] = []
+        out_rows: list[int] = []
+        out_masks: list[list[int]] = []
+        for p, (node, pattern, pverts, plines) in enumerate(items):
+            todo = todo_all[p]
+            pieces: list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]] = [
+                (pverts, plines, ())
+            ]
+            if todo:
+                node.zf, node.ab = Zf[p], AB[p]
+            for j in todo:
+                zj, aj = Zf[p, j], AB[p, j]
+                if not (abs(zj[0]) > aj[0] or abs(zj[1]) > aj[1]):
+                    row = node.row(j)  # possibly constant on the plane: decide exactly
+                    if row[0] == 0 and row[1] == 0:
+                        on = 1 if row[2] > 0 else 0
+                        pieces = [(pv, pl, (*sg, on)) for pv, pl, sg in pieces]
+                        continue
+                pieces = _cut_pieces(pieces, partial(node.signs, j), partial(node.line, j))
+            for pv, pl, sg in pieces:
+                full = [1 if b else 0 for b in base_all[p]]
+                for j, sj in zip(todo, sg):
+                    full[j] = sj
+                if last:
+                    if shard is not None and l == 0:  # one hidden layer: no sharding
+                        if shard[0] != 0:
+                            continue
+                    budget.tick()
+                    yield (*pattern, tuple(full)), pv
+                    continue
+                act = tuple(j for j, sj in enumerate(full) if sj)
+                out_items.append((_Node(fn, l + 1, node, act), (*pattern, tuple(full)), pv, pl))
+                out_rows.append(p)
+                out_masks.append(full)
+        if shard is not None and l == 0:
+            # keep this worker's share of the first layer's pieces, in an order fixed by the
+            # exact patterns alone (independent of floating point on the worker's machine)
+            part, parts = shard
+            order = sorted(range(len(out_items)), key=lambda i: out_items[i][1])
+            keep = sorted(order[part::parts])
+            out_items = [out_items[i] for i in keep]
+            out_rows = [out_rows[i] for i in keep]
+            out_masks = [out_masks[i] for i in keep]
+        if out_items:
+            rows = np.array(out_rows)
+            masks = np.array(out_masks, dtype=float)[:, :, None]
+            Hn = Zf[rows] * masks
+            En = EZ[rows] * masks
+            for start in range(len(out_items), 0, -_CHUNK):
+                lo = max(0, start - _CHUNK)
+                stack.append((l + 1, out_items[lo:start], Hn[lo:start], En[lo:start]))
