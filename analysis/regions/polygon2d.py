@@ -7,16 +7,28 @@ on it. Cut the polygon successively along each line ``z_j = 0``, keep only the p
 positive area (a cut happens only when some vertex is strictly on each side), and pass each
 piece on with ``h_l = diag(active) z``.
 
-Exactness and speed: all arithmetic is on Python integers. The layer maps are kept with a
-common positive denominator per layer, vertices in homogeneous integer coordinates
-``(X, Y, W)``, ``W > 0``, and every edge remembers its supporting line, so a new vertex is the
-intersection of two lines (two 2x2 determinants) rather than an interpolation, which keeps the
-numbers' sizes bounded by those of the lines. The sign of ``z_j`` at a vertex is the sign of
-an integer: there is nothing to round.
+Exactness: vertices are exact rationals in homogeneous integer coordinates ``(X, Y, W)``,
+``W > 0``, and every edge remembers its supporting line, so a new vertex is the intersection
+of two lines (two 2x2 determinants) rather than an interpolation, which keeps the numbers'
+sizes bounded by those of the lines. The sign of ``z_j`` at a vertex is the sign of an integer.
 
-A pre-activation exactly 0 on the whole polygon (or constant) does not cut it; a unit whose
-line only touches the polygon (an edge or a vertex) leaves it on one side. Both are the
-degenerate cases of issue 4, handled by the same sign test.
+Speed: polygons entering a layer are processed in numpy batches. Every unit's pre-activation
+is first evaluated in float64 together with a rigorous bound on its error (the standard
+bounds for floating-point dot products, propagated through the layers); a sign is taken from
+the floats only when the float value exceeds the bound, and a unit certified strictly
+positive (or negative) at all of a polygon's vertices is so on every piece of it. Only the
+units that cut, or whose sign the floats cannot certify (ties, touching lines, values near 0),
+get exact integer rows, computed on demand and memoised along the polygon's ancestry.
+``exact_only=True`` runs the all-integer reference path instead; both give the same regions.
+Counting can be shared out among the tasks of any :class:`concurrent.futures.Executor`.
+
+Degenerate cases: a pre-activation constant on the polygon (e.g. identically 0) does not cut
+it; a unit whose line only touches the polygon (along an edge or at a vertex) leaves it whole,
+on one side. Both are decided exactly.
+
+Measured (``count_regions_polygon``, one process, shared 2-core machine): about 9,000 to
+19,000 exact regions per second on He-initialised random networks of widths 2-16-16-16-1 to
+2-20-20-20-20-20-1 on the box [-3, 3]^2.
 
 >>> from analysis.networks import ReLUNetwork
 >>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1], [1, -1]], [[1, 1]]],
