@@ -21,10 +21,9 @@ def _random_int_net(rng: np.random.Generator, widths: tuple[int, ...], lim: int 
 
 def fp_width_three(ctx: ReportContext) -> SectionResult:
     """(D+1)^K is reached by 1-input networks only when every width is at least 3."""
-    from theory.networks import max_regions_1d
-
     from analysis.constructions import max_regions_network
     from analysis.regions import count_regions
+    from theory.networks import max_regions_1d
 
     checks = []
     rows = [
@@ -247,8 +246,9 @@ def fp_rmsprop_eps(ctx: ReportContext) -> SectionResult:
                 )
             )
     md = (
-        "The lecture divides by $\\sqrt{s_t + \\epsilon}$; torch (and Hinton's slides' common "
-        "implementations) divide by $\\sqrt{s_t} + \\epsilon$. With ε ≈ 1e-8 the two agree "
+        "The lecture divides by $\\sqrt{s_t + \\epsilon}$; torch.optim.RMSprop divides by "
+        '$\\sqrt{s_t} + \\epsilon$ (physml offers both: `rmsprop(..., convention="torch")`). '
+        "With ε ≈ 1e-8 the two agree "
         "for gradients much larger than √ε = 1e-4 and differ strongly for small ones: "
         f"η = {eta}, β = {beta}, ε = {eps:g}, first step from $s_0 = 0$:\n\n"
         "| g | physml `rmsprop` | lecture formula | ε outside √ | torch.optim.RMSprop |\n"
