@@ -578,3 +578,230 @@ def test_invariant_under_silent_duplicate(data, d):
         # equality: the copy's activation is a function of unit j's on every region
         assert count(other, dom, _method(net)) == count(net, dom, _method(net))
         assert count(other, dom, "brute") == count(net, dom, "brute")
+
+
+# ------------------------------------------------------- wider networks (no brute force)
+
+
+@examples(15)
+@given(net=networks(2, (8,)), box=st.none() | boxes(2))
+def test_shallow_2d_wide_against_euler(net, box):
+    lines = shallow_lines(net)
+    ref = ref_count_lines_plane(lines) if box is None else ref_count_lines_box(lines, box)
+    methods = ["arrangement", "lp"] + ([] if box is None else ["polygon"])
+    got = all_counts(net, box, methods)
+    assert set(got.values()) == {ref}, (got, ref)  # equality with Euler's formula
+
+
+@examples(15)
+@given(net=net_any(1, 3, 4, 12), box=st.none() | boxes(1))
+def test_1d_deep_wide_against_reference(net, box):
+    got = all_counts(net, box, ["oned", "lp"])
+    assert set(got.values()) == {ref_count_1d(net, box)}, got  # equality
+
+
+# ------------------------------------------------- degenerate and near-tie cases by hand
+
+E = F(1, 2**60)  # exact; -4 - 2**-60 would round to -4 in float64
+
+
+@pytest.mark.parametrize(
+    "W, b, domain, expected, why",
+    [
+        (
+            [[[1, 0], [-1, 0]], [[1, 1]], [[1]]],
+            [[0, 0], [-1], [0]],
+            [(-2, 2), (-2, 2)],
+            4,
+            "|x| - 1 bends at x = -1, 0, 1: four strips",
+        ),
+        (
+            [[[1, 0]], [[1]], [[1]]],
+            [[0], [0], [0]],
+            None,
+            2,
+            "relu(relu(x)) is 0 for x < 0: the second unit adds no line",
+        ),
+        (
+            [[[1, 0], [0, 1]], [[1, -1]], [[1]]],
+            [[0, 0], [0], [0]],
+            None,
+            5,
+            "relu(x) - relu(y) cuts only the quadrant x, y > 0 along x = y",
+        ),
+        (
+            [[[1, 0], [0, 1], [-1, 0], [0, -1]], [[1, -1, 1, -1]], [[1]]],
+            [[0, 0, 0, 0], [0], [0]],
+            [(-1, 1), (-1, 1)],
+            8,
+            "|x| - |y|: four concurrent lines x = 0, y = 0, y = x, y = -x",
+        ),
+        (
+            [[[1, 0], [0, 1]], [[1, 1]], [[1]]],
+            [[0, 0], [-E], [0]],
+            [(-1, 1), (-1, 1)],
+            7,
+            "relu(x) + relu(y) - e: x + y = e, x = e, y = e in three quadrants",
+        ),
+        (
+            [[[1, 0], [0, 1]], [[1, 0], [0, 1], [1, 1]], [[1, 1, 1]]],
+            [[2, 2], [-2, -2, -4 - E], [0]],
+            [(-1, 1), (-1, 1)],
+            7,
+            "x = 0, y = 0, x + y = e after an always-active layer: general position",
+        ),
+        (
+            [[[1, 0], [0, 1]], [[1, 0], [0, 1], [1, 1]], [[1, 1, 1]]],
+            [[2, 2], [-2, -2, -4], [0]],
+            [(-1, 1), (-1, 1)],
+            6,
+            "x = 0, y = 0, x + y = 0 after an always-active layer: concurrent",
+        ),
+        (
+            [[[1, 1]], [[1]]],
+            [[-2], [0]],
+            [(-1, 1), (-1, 1)],
+            1,
+            "x + y = 2 touches the box at a corner only",
+        ),
+        (
+            [[[1, 0], [2, 0], [-1, 0], [0, 0]], [[1, 1, 1, 1]]],
+            [[-1, -2, 1, 3], [0]],
+            [(-1, 1), (-1, 1)],
+            1,
+            "x = 1 three times (scaled, negated) on the box side, and a constant unit",
+        ),
+    ],
+)
+def test_degenerate_2d_by_hand(W, b, domain, expected, why):
+    net = ReLUNetwork(W, b)
+    methods = ["lp", "brute"] + (["polygon"] if domain is not None else [])
+    methods += ["arrangement"] if net.depth == 1 else []
+    got = all_counts(net, domain, methods)
+    assert set(got.values()) == {expected}, (why, got)  # equality (hand count)
+
+
+@pytest.mark.parametrize(
+    "W, b, expected, why",
+    [
+        (
+            [[[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]], [[1, 1, 1, 1]]],
+            [[0, 0, 0, 0], [0]],
+            14,
+            "4 central planes in general position: n(n-1) + 2",
+        ),
+        (
+            [[[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]], [[1, 1, 1, 1]]],
+            [[0, 0, 0, -1], [0]],
+            15,
+            "4 affine planes in general position: 1 + 4 + 6 + 4",
+        ),
+        (
+            [[[1, 0, 0], [1, 0, 0], [1, 0, 0]], [[1, 1, 1]]],
+            [[0, -1, 1], [0]],
+            4,
+            "3 parallel planes",
+        ),
+        (
+            [[[1, 0, 0], [0, 1, 0], [1, 1, 0]], [[1, 1, 1]]],
+            [[0, 0, 0], [0]],
+            6,
+            "3 planes through one line: 6 wedges",
+        ),
+    ],
+)
+def test_degenerate_3d_by_hand(W, b, expected, why):
+    net = ReLUNetwork(W, b)
+    got = all_counts(net, None, ["arrangement", "lp", "brute"])
+    assert set(got.values()) == {expected}, (why, got)  # equality (hand count)
+
+
+# ------------------------------------------ extreme magnitudes (exact values, found here)
+
+_LP_WARNS = "lp._int_interior: float rows scaled to zero norm or overflow (RuntimeWarning)"
+_ONED_OVERFLOW = "_oned_fast: integer-scaled weights converted to float overflow"
+
+
+@pytest.mark.parametrize(
+    "W, b, domain, method, expected, why",
+    [
+        ([[[1]], [[1]]], [[-1e19], [0]], None, "brute", 2, "one kink at x = 1e19"),
+        ([[[1]], [[1]]], [[-1e18], [0]], None, "lp", 2, "one kink at x = 1e18"),
+        (
+            [[[1e300], [1e-30]], [[1, 1]]],
+            [[0, 1], [0]],
+            None,
+            "brute",
+            3,
+            "kinks at 0 and -1e30",
+        ),
+        ([[[1, 1]], [[1]]], [[1e19], [0]], [(-1, 1), (-1, 1)], "polygon", 1, "line far away"),
+        pytest.param(
+            [[[1]], [[1]]],
+            [[-1e19], [0]],
+            None,
+            "lp",
+            2,
+            "one kink at x = 1e19",
+            marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS),
+        ),
+        pytest.param(
+            [[[1, 0]], [[1]], [[1]]],
+            [[-1e19], [0], [0]],
+            None,
+            "auto",
+            2,
+            "deep 2-input net on R^2 (auto is lp): one line x = 1e19",
+            marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS),
+        ),
+        pytest.param(
+            [[[1, 1]], [[1]]],
+            [[1e19], [0]],
+            [(-1, 1), (-1, 1)],
+            "auto",
+            1,
+            "shallow on a box (auto is arrangement): the line x + y = -1e19 misses the box",
+            marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS),
+        ),
+        pytest.param(
+            [[[2.0**600, 1]], [[1]]],
+            [[0], [0]],
+            [(-1, 1), (-1, 1)],
+            "arrangement",
+            2,
+            "the line 2^600 x + y = 0 through the centre halves the box",
+            marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS),
+        ),
+        pytest.param(
+            [[[5e-324]], [[1]]],
+            [[1], [0]],
+            None,
+            "auto",
+            2,
+            "one kink at x = -2^1074 (a subnormal weight)",
+            marks=pytest.mark.xfail(strict=True, raises=OverflowError, reason=_ONED_OVERFLOW),
+        ),
+        pytest.param(
+            [[[1e300], [1e-30]], [[1, 1]]],
+            [[0, 1], [0]],
+            None,
+            "auto",
+            3,
+            "kinks at 0 and -1e30 (auto is oned)",
+            marks=pytest.mark.xfail(strict=True, raises=OverflowError, reason=_ONED_OVERFLOW),
+        ),
+        pytest.param(
+            [[[1e300], [1e-30]], [[1, 1]]],
+            [[0, 1], [0]],
+            None,
+            "lp",
+            3,
+            "kinks at 0 and -1e30",
+            marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS),
+        ),
+    ],
+)
+def test_extreme_magnitudes_by_hand(W, b, domain, method, expected, why):
+    """Exact float64 values far apart in magnitude: a count, no warning, no overflow."""
+    net = ReLUNetwork(W, b)
+    assert count(net, domain, method) == expected, why  # equality (hand count)
