@@ -142,13 +142,39 @@ def fp_svd_hessian(ctx: ReportContext) -> SectionResult:
 
 def fp_adam_beta2(ctx: ReportContext) -> SectionResult:
     """The lecture's beta_2 = 0.99 is not Adam's default 0.999."""
-    import inspect
-
     from analysis.optimizers import adam
 
+    def implied_beta_2(**kw: object) -> float:
+        """beta_2 read off Adam's behaviour: one unit gradient, then a zero gradient.
+
+        Step 2 is eta (beta_1/(1+beta_1)) / sqrt(beta_2/(1+beta_2)) (eps = 0), so
+        r = step_2 (1+beta_1)/(eta beta_1) gives beta_2 = 1/(r^2 - 1).
+        """
+        opt = adam(eta=1.0, beta_1=0.5, eps=0.0, **kw)  # type: ignore[arg-type]
+        th = np.zeros(1)
+        st = opt.init(th)
+        s1, st = opt.update(np.array([1.0]), st, th)
+        s2, st = opt.update(np.array([0.0]), st, th + s1)
+        r = abs(float(s2[0])) * 1.5 / 0.5
+        return 1.0 / (r * r - 1.0)
+
     checks = []
-    default = inspect.signature(adam).parameters.get("beta_2")
-    physml_default = None if default is None else default.default
+    b_default = implied_beta_2()
+    b_torch = implied_beta_2(convention="torch")
+    physml_default = (
+        f'{b_default:.6g} (lecture convention) and {b_torch:.6g} with `convention="torch"`'
+    )
+    checks.append(
+        Check(
+            'physml\'s `adam` follows the lecture by default and the paper with convention="torch" '
+            "(β₂ read off two steps of the optimizer)",
+            "0.99 and 0.999",
+            f"{b_default:.10g}, {b_torch:.10g}",
+            "exact",
+            abs(b_default - 0.99) < 1e-9 and abs(b_torch - 0.999) < 1e-9,
+            expected="0.99, 0.999",
+        )
+    )
     lines = []
     for b2 in (0.99, 0.999):
         s = 0.0
@@ -189,7 +215,7 @@ def fp_adam_beta2(ctx: ReportContext) -> SectionResult:
         "the libraries default to β₂ = 0.999. The second moment's memory is 1/(1 − β₂): 100 "
         "steps against 1000, and early on the uncorrected $s_t$ is only a fraction "
         "$1-\\beta_2^t$ of its target, which bias correction divides out. "
-        f"{torch_line} physml's `adam` defaults to β₂ = {physml_default}.\n\n"
+        f"{torch_line} physml's `adam` uses β₂ = {physml_default}.\n\n"
         "| β₂ | memory 1/(1−β₂) | $s_{100}$ iterated | $1-\\beta_2^{100}$ |\n|---|---|---|---|\n"
         + "\n".join(lines)
     )
