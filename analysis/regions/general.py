@@ -35,10 +35,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box, normalize_domain
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
-from analysis.regions.lp import IntPoint, _int_interior
+from analysis.regions.lp import IntPoint, _float_system, _int_interior
 from analysis.regions.types import Inequality, Region
 
 __all__ = ["count_regions_lp", "iter_regions_lp"]
@@ -52,6 +54,7 @@ class _IntNet:
     bi: tuple[tuple[int, ...], ...]
     s: tuple[int, ...]
     d: int
+    box: tuple[tuple[int, ...], tuple[int, ...], int] | None = None
 
     @classmethod
     def from_net(cls, net: ReLUNetwork) -> _IntNet:
@@ -63,6 +66,14 @@ class _IntNet:
             bi.append(tuple(int(v * den) for v in B))
             s.append(den)
         return cls(tuple(Wi), tuple(bi), tuple(s), net.input_dim)
+
+    def with_box(self, box: Box | None) -> _IntNet:
+        if box is None:
+            return self
+        den = math.lcm(*(v.denominator for pair in box for v in pair))
+        lo = tuple(int(a * den) for a, _ in box)
+        hi = tuple(int(b * den) for _, b in box)
+        return _IntNet(self.Wi, self.bi, self.s, self.d, (lo, hi, den))
 
 
 @dataclass(frozen=True)
@@ -121,55 +132,73 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
     cols = list(zip(*P))
     G = [tuple(sum(w * p for w, p in zip(wrow, col)) for col in cols) for wrow in Wi]
     g0 = [sum(w * v for w, v in zip(wrow, q)) + S * b for wrow, b in zip(Wi, bi)]
-    # cells: (rows, consts, units, signs, point)
-    cells: list[tuple[list, list, list, dict[int, bool], IntPoint]] = [
-        (list(node.rows), list(node.consts), list(node.units), {}, node.point)
-    ]
+    base_rows, base_consts = list(node.rows), list(node.consts)
+    d = net.d
+    if base_rows:
+        FM, FS = _float_system(base_rows, base_consts)
+    else:
+        FM, FS = np.empty((0, d + 1)), np.empty(0)
+    fixed: dict[int, bool] = {}
+    # First pass, on the whole node: resolve units whose hyperplane misses it (1 LP each).
+    cuts: list[tuple[int, tuple[int, ...], int, IntPoint | None, IntPoint | None]] = []
     for j, (g, c) in enumerate(zip(G, g0)):
         if not any(g):
-            for cell in cells:
-                cell[3][j] = c > 0
+            fixed[j] = c > 0
             continue
-        neg = tuple(-v for v in g)
-        new_cells = []
-        for rows, consts, units, signs, pt in cells:
-            v = _value(g, c, pt)
-            if v != 0:
-                here, there = (g, neg) if v > 0 else (neg, g)
-                other = _int_interior([*rows, there], [*consts, c if there is g else -c])
-                if other is None:
-                    signs[j] = v > 0
-                    new_cells.append((rows, consts, units, signs, pt))
-                    continue
-                p_here, p_there = pt, other
+        v = _value(g, c, node.point)
+        if v != 0:
+            sg = 1 if v > 0 else -1
+            other = _lp(base_rows, base_consts, FM, FS, g, c, -sg, net.box)
+            if other is None:
+                fixed[j] = v > 0
+                continue
+            pos, negp = (node.point, other) if v > 0 else (other, node.point)
+        else:
+            pos = _lp(base_rows, base_consts, FM, FS, g, c, 1, net.box)
+            negp = _lp(base_rows, base_consts, FM, FS, g, c, -1, net.box)
+        cuts.append((j, g, c, pos, negp))
+    # Second pass: split the cells by the hyperplanes that cut the node.
+    Cell = tuple[list, list, list, dict[int, bool], IntPoint, np.ndarray, np.ndarray]
+    cells: list[Cell] = [
+        (base_rows, base_consts, list(node.units), dict(fixed), node.point, FM, FS)
+    ]
+    for idx, (j, g, c, pos0, neg0) in enumerate(cuts):
+        new_cells: list[Cell] = []
+        for rows, consts, units, signs, pt, fm, fs in cells:
+            if idx == 0:
+                p_pos, p_neg = pos0, neg0
             else:
-                p_here = _int_interior([*rows, g], [*consts, c])
-                p_there = _int_interior([*rows, neg], [*consts, -c])
-                assert p_here is not None and p_there is not None  # p is interior, g != 0
-                here, there = g, neg
-            hc = c if here is g else -c
-            new_cells.append(
-                (
-                    [*rows, here],
-                    [*consts, hc],
-                    [*units, (l, j)],
-                    {**signs, j: here is g},
-                    p_here,
+                v = _value(g, c, pt)
+                if v != 0:
+                    sg = 1 if v > 0 else -1
+                    other = _lp(rows, consts, fm, fs, g, c, -sg, net.box)
+                    if other is None:
+                        signs[j] = v > 0
+                        new_cells.append((rows, consts, units, signs, pt, fm, fs))
+                        continue
+                    p_pos, p_neg = (pt, other) if v > 0 else (other, pt)
+                else:
+                    p_pos = _lp(rows, consts, fm, fs, g, c, 1, net.box)
+                    p_neg = _lp(rows, consts, fm, fs, g, c, -1, net.box)
+            assert p_pos is not None and p_neg is not None  # the hyperplane cuts this cell
+            for sg, p_new in ((1, p_pos), (-1, p_neg)):
+                row = g if sg > 0 else tuple(-v for v in g)
+                frow, fsc = _float_system([row], [sg * c])
+                new_cells.append(
+                    (
+                        [*rows, row],
+                        [*consts, sg * c],
+                        [*units, (l, j)],
+                        {**signs, j: sg > 0},
+                        p_new,
+                        np.vstack([fm, frow]),
+                        np.concatenate([fs, fsc]),
+                    )
                 )
-            )
-            new_cells.append(
-                (
-                    [*rows, there],
-                    [*consts, -hc],
-                    [*units, (l, j)],
-                    {**signs, j: there is g},
-                    p_there,
-                )
-            )
         cells = new_cells
     out = []
     n = len(G)
-    for rows, consts, units, signs, pt in cells:
+    for rows, consts, units, signs, pt, _, _ in cells:
         act = tuple(signs[j] for j in range(n))
         Pn = [G[j] if act[j] else (0,) * net.d for j in range(n)]
         qn = [g0[j] if act[j] else 0 for j in range(n)]
@@ -192,6 +221,24 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
             )
         )
     return out
+
+
+def _lp(
+    rows: list,
+    consts: list,
+    fm: np.ndarray,
+    fs: np.ndarray,
+    g: tuple[int, ...],
+    c: int,
+    sg: int,
+    box: Any,
+) -> IntPoint | None:
+    """An interior point of ``{rows . x + consts > 0, sg * (g . x + c) > 0}`` or None."""
+    row = g if sg > 0 else tuple(-v for v in g)
+    frow, fsc = _float_system([row], [sg * c])
+    return _int_interior(
+        [*rows, row], [*consts, sg * c], box, (np.vstack([fm, frow]), np.concatenate([fs, fsc]))
+    )
 
 
 def _region(net: _IntNet, node: _Node) -> Region:
@@ -280,7 +327,8 @@ def _walk(net: _IntNet, node: _Node, limits: _Limits) -> Iterator[_Node]:
 def _prepare(net: Any, domain: Any) -> tuple[_IntNet, Box | None]:
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be an analysis.networks.ReLUNetwork, got {type(net).__name__}")
-    return _IntNet.from_net(net), normalize_domain(domain, net.input_dim)
+    box = normalize_domain(domain, net.input_dim)
+    return _IntNet.from_net(net).with_box(box), box
 
 
 def iter_regions_lp(

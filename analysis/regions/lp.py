@@ -107,7 +107,9 @@ def _simplex_max_slack(A: list[list[Fraction]], b: list[Fraction]) -> tuple[Frac
     return z + t0, x
 
 
-def exact_interior_point(A: Sequence[Sequence[Any]], b: Sequence[Any]) -> tuple[Fraction, ...] | None:
+def exact_interior_point(
+    A: Sequence[Sequence[Any]], b: Sequence[Any]
+) -> tuple[Fraction, ...] | None:
     """Decide ``{x : A x + b > 0} != {}`` exactly; return an interior point or ``None``.
 
     Parameters
@@ -142,21 +144,27 @@ def exact_interior_point(A: Sequence[Sequence[Any]], b: Sequence[Any]) -> tuple[
 
 
 # ----------------------------------------------------------------------------- float path
-def _float_rows(rows: Sequence[Sequence[int]], consts: Sequence[int]) -> np.ndarray:
-    """Rows ``[a | b]`` as float64, each scaled by a power of two to unit-ish size."""
+def _float_rows(
+    rows: Sequence[Sequence[int]], consts: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ``[a | b]`` as float64 (huge rows divided by ``2^shift``) and the shifts."""
     out = np.empty((len(rows), len(rows[0]) + 1))
+    shifts = np.zeros(len(rows))
     for i, (r, c) in enumerate(zip(rows, consts)):
         big = max(max(abs(v) for v in r), abs(c)).bit_length()
         sh = big - 60
         if sh > 0:  # approximate: only a candidate, verified exactly afterwards
             vals = [v >> sh for v in r] + [c >> sh]
+            shifts[i] = sh
         else:
             vals = [*r, c]
         out[i] = vals
-    return out
+    return out, shifts
 
 
-def _float_simplex(M: np.ndarray, max_iter: int = 200) -> tuple[float, np.ndarray, np.ndarray] | None:
+def _float_simplex(
+    M: np.ndarray, max_iter: int = 200
+) -> tuple[float, np.ndarray, np.ndarray] | None:
     """Float dense simplex on the max-slack LP with normalized rows ``M = [A | b]``.
 
     Returns ``(t*, x, y)`` with ``y`` the dual multipliers of the rows, or ``None`` on failure.
@@ -234,29 +242,118 @@ def _verify_point(
     return X, den
 
 
+def _int_null_vector(M: list[list[int]]) -> list[int] | None:
+    """An integer vector spanning the null space of ``M`` if it is 1-dimensional, else None.
+
+    Fraction-free elimination over the integers (each row kept primitive by its gcd).
+    """
+    rows = [list(r) for r in M if any(r)]
+    k = len(M[0])
+    pivots: list[tuple[int, list[int]]] = []
+    for c in range(k):
+        p = next((i for i, r in enumerate(rows) if r[c] != 0), None)
+        if p is None:
+            continue
+        pr = rows.pop(p)
+        pv = pr[c]
+        new_rows = []
+        for r in rows:
+            f = r[c]
+            if f:
+                r = [pv * a - f * b for a, b in zip(r, pr)]
+                if not any(r):
+                    continue
+                g = math.gcd(*r)
+                r = [v // g for v in r]
+            new_rows.append(r)
+        rows = new_rows
+        for idx, (pc, prow) in enumerate(pivots):
+            f = prow[c]
+            if f:
+                nr = [pv * a - f * b for a, b in zip(prow, pr)]
+                g = math.gcd(*nr)
+                pivots[idx] = (pc, [v // g for v in nr])
+        pivots.append((c, pr))
+    free = [c for c in range(k) if c not in {pc for pc, _ in pivots}]
+    if len(free) != 1:
+        return None
+    f = free[0]
+    scale = math.lcm(*(abs(prow[pc]) for pc, prow in pivots)) if pivots else 1
+    y = [0] * k
+    y[f] = scale
+    for pc, prow in pivots:
+        y[pc] = -prow[f] * scale // prow[pc]
+    return y
+
+
 def _farkas(
-    rows: Sequence[Sequence[int]], consts: Sequence[int], y: np.ndarray
+    rows: Sequence[Sequence[int]],
+    consts: Sequence[int],
+    y: np.ndarray,
+    scale: np.ndarray,
+    box: tuple[Sequence[int], Sequence[int], int] | None = None,
 ) -> bool:
-    """Exactly verify infeasibility from the float duals' support (True = certified)."""
-    from analysis.regions.linalg import solve
+    """Exactly verify that ``{rows . x + consts > 0}`` is empty from float duals ``y``.
 
+    ``y`` are the duals of the rows divided by ``scale`` (the normalized rows of the float LP).
+
+    Any ``Y >= 0, Y != 0`` with ``max over x of Y^T (A x + b) <= 0`` proves emptiness (a
+    strict solution would make it ``> 0``). With a bounding ``box`` (integer ``lo, hi`` over a
+    common denominator; the system must contain the box's inequalities) the maximum of
+    ``r . x + Y . b``, ``r = A^T Y``, over the box is computed exactly for the rounded float
+    duals. Otherwise ``r`` must vanish exactly: ``Y`` is recomputed on the float dual support
+    as an integer null vector of ``A_S^T``.
+    """
     ymax = float(np.max(y)) if y.size else 0.0
-    if ymax <= 0:
+    if not ymax > 0:
         return False
-    support = [i for i in range(len(rows)) if y[i] > 1e-9 * ymax]
     d = len(rows[0])
-    # y_S >= 0 with sum 1, A_S^T y_S = 0, b_S . y_S <= 0.
-    M = [[rows[i][k] for i in support] for k in range(d)] + [[1] * len(support)]
-    sol = solve(M, [0] * d + [1])
-    if sol is None or any(v < 0 for v in sol):
+    if box is not None:
+        # exact dyadic multipliers of the unnormalized rows (y was for normalized rows)
+        ratios = [float(v).as_integer_ratio() for v in np.clip(y, 0.0, None) / scale]
+        den_y = max(q for _, q in ratios)
+        Y = [p * (den_y // q) for p, q in ratios]
+        r = [sum(Yi * row[j] for Yi, row in zip(Y, rows) if Yi) for j in range(d)]
+        lo, hi, den = box
+        top = sum(rj * (hi[j] if rj > 0 else lo[j]) for j, rj in enumerate(r))
+        yb = sum(Yi * c for Yi, c in zip(Y, consts) if Yi)
+        if top + yb * den <= 0:
+            return True
+    support = [i for i in range(len(rows)) if y[i] > 1e-9 * ymax]
+    M = [[rows[i][j] for i in support] for j in range(d)]
+    v = _int_null_vector(M)
+    if v is None:
         return False
-    return sum(v * consts[i] for v, i in zip(sol, support)) <= 0
+    if all(t <= 0 for t in v):
+        v = [-t for t in v]
+    if any(t < 0 for t in v):
+        return False
+    return sum(t * consts[i] for t, i in zip(v, support)) <= 0
 
 
-def _int_interior(rows: Sequence[Sequence[int]], consts: Sequence[int]) -> IntPoint | None:
-    """Strict feasibility of integer rows; float candidate, exact certificate or exact LP."""
-    m = len(rows)
-    # constant rows
+def _float_system(
+    rows: Sequence[Sequence[int]], consts: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Float rows ``[a | b]`` normalized to ``|a| = 1`` and their scales (nonzero rows)."""
+    M, shifts = _float_rows(rows, consts)
+    norms = np.linalg.norm(M[:, :-1], axis=1)
+    return M / norms[:, None], norms * np.exp2(shifts)
+
+
+def _int_interior(
+    rows: Sequence[Sequence[int]],
+    consts: Sequence[int],
+    box: tuple[Sequence[int], Sequence[int], int] | None = None,
+    fl: tuple[np.ndarray, np.ndarray] | None = None,
+) -> IntPoint | None:
+    """Strict feasibility of integer rows; float candidate, exact certificate or exact LP.
+
+    ``box`` (integer bounds over a common denominator), when given, must be implied by the
+    rows; it only speeds up the infeasibility certificate. ``fl``, when given, is
+    :func:`_float_system` of the rows (which must then all be nonzero).
+    """
+    if fl is not None:
+        return _decide(rows, consts, box, *fl)
     keep = []
     for i, r in enumerate(rows):
         if any(r):
@@ -268,17 +365,24 @@ def _int_interior(rows: Sequence[Sequence[int]], consts: Sequence[int]) -> IntPo
         return tuple([0] * d), 1
     rows = [rows[i] for i in keep]
     consts = [consts[i] for i in keep]
-    M = _float_rows(rows, consts)
-    norms = np.linalg.norm(M[:, :d], axis=1)
-    M = M / norms[:, None]
-    res = _float_simplex(M) if m else None
+    return _decide(rows, consts, box, *_float_system(rows, consts))
+
+
+def _decide(
+    rows: Sequence[Sequence[int]],
+    consts: Sequence[int],
+    box: tuple[Sequence[int], Sequence[int], int] | None,
+    M: np.ndarray,
+    scale: np.ndarray,
+) -> IntPoint | None:
+    res = _float_simplex(M)
     if res is not None:
         t, x, y = res
         if t > 1e-9:
             pt = _verify_point(rows, consts, x)
             if pt is not None:
                 return pt
-        elif t < 1e-7 and _farkas(rows, consts, y):
+        elif t < 1e-7 and _farkas(rows, consts, y, scale, box):
             return None
     tstar, xe = _simplex_max_slack(
         [[Fraction(v) for v in r] for r in rows], [Fraction(c) for c in consts]
