@@ -243,3 +243,18 @@ def test_parallel_count_equals_serial(pool):
             assert count_regions_polygon(net, box, executor=ex, parts=parts) == serial
         with pytest.raises(RegionLimitExceeded):
             count_regions_polygon(net, box, executor=ex, max_regions=serial - 1)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-300])
+def test_extreme_scales_match_exact_path(scale):
+    """Equality with the exact path when floats overflow or underflow (weights near the
+    ends of float64's range): the certified path must fall back to exact integers."""
+    rng = np.random.default_rng(0)
+    W0 = rng.integers(-2, 3, (4, 2)).astype(float) * scale
+    W1 = rng.integers(-2, 3, (3, 4)).astype(float) * scale
+    b0 = rng.integers(-2, 3, 4).astype(float) * scale
+    b1 = rng.integers(-2, 3, 3).astype(float)
+    net = ReLUNetwork([W0, W1, np.ones((1, 3))], [b0, b1, np.zeros(1)])
+    fast = {p.pattern: set(p.vertices) for p in iter_polygons(net, BOX)}
+    exact = {p.pattern: set(p.vertices) for p in iter_polygons(net, BOX, exact_only=True)}
+    assert fast == exact  # equality of patterns and exact vertices

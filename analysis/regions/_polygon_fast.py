@@ -142,13 +142,16 @@ def _float_layer(fn: _FastNet, l: int, Hf: np.ndarray, EH: np.ndarray) -> tuple[
         # |fl(W H + b) - (W H + b)| <= |W| E_H + gamma (|W| (|H~| + E_H) + |b|)
         EZ = np.matmul(fn.Wabs[l], EH + gam * (np.abs(Hf) + EH))
         EZ[:, :, 2] += gam * fn.babs[l]
-        EZ *= 2.0  # covers the rounding of the bound itself
+        # doubled: covers the rounding of the bound itself; the absolute term covers underflow
+        EZ = EZ * 2.0 + 1e-290
         # sign at a float vertex: |g| |dv| + |dg| |v| + rounding of 3 terms, doubled
         AB = EZ * 2.0 + np.abs(Zf) * (8 * _U)
-        AB[:, :, 2] += 1e-290
+        # underflow: in the float vertex (|g| 2^-1074) and in evaluating g.v + f
+        AB[:, :, 2] += (np.abs(Zf[:, :, 0]) + np.abs(Zf[:, :, 1])) * 1e-300 + 1e-290
         bad = ~(np.isfinite(Zf).all(axis=2) & np.isfinite(AB).all(axis=2))
-        if bad.any():  # overflow: let the exact rows decide these units
+        if bad.any():  # overflow: let the exact rows decide these units (and what follows)
             Zf[bad] = 0.0
+            EZ[bad] = np.inf
             AB[bad] = np.inf
     return Zf, EZ, AB
 

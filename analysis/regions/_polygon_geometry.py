@@ -42,6 +42,14 @@ def _layer_ints(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]
     return out
 
 
+def _ratio(X: int, W: int) -> float:
+    """The float nearest to ``X / W`` (correctly rounded), or +-inf beyond float64's range."""
+    try:
+        return X / W
+    except OverflowError:
+        return math.inf if (X > 0) == (W > 0) else -math.inf
+
+
 def _meet(L1: _Line, L2: _Line) -> _Vertex:
     a1, b1, c1 = L1
     a2, b2, c2 = L2
@@ -53,7 +61,7 @@ def _meet(L1: _Line, L2: _Line) -> _Vertex:
     g = math.gcd(X, Y, W)
     if g > 1:
         X, Y, W = X // g, Y // g, W // g
-    return X, Y, W, X / W, Y / W
+    return X, Y, W, _ratio(X, W), _ratio(Y, W)
 
 
 def _split(
@@ -83,7 +91,10 @@ def _box_polygon(box: Sequence[tuple[Fraction, Fraction]]) -> tuple[list[_Vertex
     (x0, x1), (y0, y1) = box
     den = math.lcm(x0.denominator, x1.denominator, y0.denominator, y1.denominator)
     X0, X1, Y0, Y1 = (int(v * den) for v in (x0, x1, y0, y1))
-    verts = [(X, Y, den, X / den, Y / den) for X, Y in ((X0, Y0), (X1, Y0), (X1, Y1), (X0, Y1))]
+    verts = [
+        (X, Y, den, _ratio(X, den), _ratio(Y, den))
+        for X, Y in ((X0, Y0), (X1, Y0), (X1, Y1), (X0, Y1))
+    ]
     # edge i goes from vertex i to vertex i+1 (counter-clockwise)
     lines = [(0, den, -Y0), (den, 0, -X1), (0, den, -Y1), (den, 0, -X0)]
     return verts, lines
