@@ -126,7 +126,7 @@ def solve(A: Any, b: Sequence[Any]) -> list[Fraction] | None:
     Parameters
     ----------
     A : sequence of rows
-        An ``m x n`` matrix of rationals (``m`` may be 0: any ``x`` solves it).
+        An ``m x n`` matrix of rationals, ``m >= 1``.
     b : sequence
         The right-hand side, length ``m``.
 
