@@ -416,12 +416,14 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
 def sec_depth(ctx: ReportContext) -> SectionResult:
     """Figure 11: depth efficiency, regions against parameters."""
     from analysis.constructions import max_regions_network
+    from analysis.networks import ReLUNetwork
     from analysis.plot_networks import plot_depth_efficiency
     from analysis.regions import count_regions
     from theory.networks import (
         deep_parameter_count,
         depth_efficiency,
         max_regions_1d,
+        max_regions_shallow,
         shallow_parameter_count,
     )
 
@@ -465,25 +467,30 @@ def sec_depth(ctx: ReportContext) -> SectionResult:
             expected=f"{6**10 - 1:,}",
         )
     )
+    # its parameters from the architecture's array shapes: W0 (D_s x 1), b0 (D_s), W1 (1 x D_s), b1
+    by_shapes = ds * 1 + ds + 1 * ds + 1
     checks.append(
         Check(
-            "that shallow network's parameters",
-            "$3D_s + 1$",
-            f"{int(eff['shallow_parameters']):,}",
+            "that shallow network's parameters (array shapes 1→D_s→1 summed)",
+            "shallow parameters of `depth_efficiency` (sympy)",
+            f"{by_shapes:,}",
             "exact",
-            int(eff["shallow_parameters"]) == int(shallow_parameter_count(ds)),
-            expected=f"{int(shallow_parameter_count(ds)):,}",
+            by_shapes == int(eff["shallow_parameters"]),
+            expected=f"{int(eff['shallow_parameters']):,}",
         )
     )
-    same = int(shallow_parameter_count(95))
+    wide = ReLUNetwork.random((1, 95, 1), seed=ctx.seed % 89)
+    n_wide = count_regions(wide)
     checks.append(
         Check(
-            "the same 286 parameters in one layer (D = 95) give at most 96 regions",
-            "$3D+1$ and $D+1$ (Prince)",
-            same,
+            "a random shallow network with D = 95 units: as many parameters (array sizes) as "
+            "the deep K = 10, D = 5 network, and exactly D + 1 regions (exact count)",
+            "$3D+1$ = 286 and $D+1$ = 96 (Prince)",
+            f"{wide.n_parameters}, {n_wide}",
             "exact",
-            same == 286,
-            expected=286,
+            wide.n_parameters == int(shallow_parameter_count(95)) == 286
+            and n_wide == int(max_regions_shallow(95, 1)),
+            expected=f"{int(shallow_parameter_count(95))}, {int(max_regions_shallow(95, 1))}",
         )
     )
     for label, (ps, rs) in measured.items():
