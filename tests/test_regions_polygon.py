@@ -258,3 +258,22 @@ def test_extreme_scales_match_exact_path(scale):
     fast = {p.pattern: set(p.vertices) for p in iter_polygons(net, BOX)}
     exact = {p.pattern: set(p.vertices) for p in iter_polygons(net, BOX, exact_only=True)}
     assert fast == exact  # equality of patterns and exact vertices
+
+
+def test_region_graph_from_polygons_matches_lp():
+    """Equality: the same patterns and the same facet graph from polygons and from the LP
+    engine (the polygon regions' inequalities are complete and correctly oriented)."""
+    import networkx as nx
+
+    from analysis.regions import enumerate_regions, region_graph
+
+    net = ReLUNetwork.random((2, 5, 4, 1), seed=2)
+    box = [(-2, 2), (-2, 2)]
+    a = enumerate_regions(net, box, method="polygon")
+    b = enumerate_regions(net, box, method="lp")
+    assert {r.pattern for r in a} == {r.pattern for r in b}  # equality
+    Ga = region_graph(net, box, regions=a)
+    Gb = region_graph(net, box, regions=b)
+    relabel_a = nx.relabel_nodes(Ga, {i: a[i].pattern for i in Ga.nodes})
+    relabel_b = nx.relabel_nodes(Gb, {i: b[i].pattern for i in Gb.nodes})
+    assert set(map(frozenset, relabel_a.edges)) == set(map(frozenset, relabel_b.edges))
