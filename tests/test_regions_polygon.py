@@ -267,8 +267,8 @@ def test_region_graph_from_polygons_matches_lp():
 
     from analysis.regions import enumerate_regions, region_graph
 
-    net = ReLUNetwork.random((2, 5, 4, 1), seed=2)
-    box = [(-2, 2), (-2, 2)]
+    net = ReLUNetwork.random((2, 4, 3, 1), seed=2)
+    box = [(-1, 1), (-1, 1)]
     a = enumerate_regions(net, box, method="polygon")
     b = enumerate_regions(net, box, method="lp")
     assert {r.pattern for r in a} == {r.pattern for r in b}  # equality
