@@ -310,3 +310,25 @@ def test_plot_shallow_1d_rejects_other_networks(weights, biases, match) -> None:
 
     with pytest.raises(ValueError, match=match):
         plot_shallow_1d(ReLUNetwork(weights, biases))
+
+
+@pytest.mark.parametrize(
+    "strict, failing, rc", [(False, True, 0), (True, True, 1), (True, False, 0)]
+)
+def test_cli_strict_exit_code(tmp_path: Path, monkeypatch, capsys, strict, failing, rc) -> None:
+    from analysis import cli
+    from analysis.report import sections
+
+    secs = [Section("f", "F", _failing_check if failing else _good)]
+    monkeypatch.setattr(sections, "default_sections", lambda: secs)
+    argv = ["report", "--quick", "--out", str(tmp_path / "r")] + (["--strict"] if strict else [])
+    assert cli.main(argv) == rc  # equality: exit status
+    assert "REPORT.md" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(float("inf"), "inf"), (float("nan"), "nan"), (np.int64(7), 7), (np.bool_(True), True)],
+)
+def test_jsonable_special_values(value, expected) -> None:
+    assert core.jsonable(value) == expected  # equality
