@@ -110,6 +110,14 @@ def plot_shallow_1d(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1], [-1]], [[1, 1]]], [[0, 1], [0]])
+    >>> ax = plot_shallow_1d(net, domain=(-2, 3))
+    >>> ax.get_title()
+    'Shallow network, D = 2 hidden units: 3 linear regions'
+    >>> plt.close(ax.figure)
     """
     _one_input(net, "plot_shallow_1d")
     if net.depth != 1:
@@ -189,6 +197,14 @@ def plot_composition(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1], [1]], [[1, -2]]], [[0, -1], [0]])
+    >>> ax = plot_composition([net], domain=(-1, 2))
+    >>> ax.get_legend().get_texts()[0].get_text()
+    'widths (2,): 3 pieces in the window'
+    >>> plt.close(ax.figure)
     """
     ax = _ax(ax)
     offset = 0.0
@@ -231,6 +247,13 @@ def plot_counts_vs_bounds(groups: Mapping[str, tuple[ArrayLike, ArrayLike]], ax:
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_counts_vs_bounds({"constructions": ([4, 16], [4, 16])})
+    >>> ax.get_xscale(), ax.get_yscale()
+    ('log', 'log')
+    >>> plt.close(ax.figure)
     """
     ax = _ax(ax)
     allb = [float(v) for b, _ in groups.values() for v in np.ravel(np.asarray(b, dtype=float))]
@@ -267,6 +290,13 @@ def plot_depth_efficiency(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_depth_efficiency(([4, 7], [2, 3]), {"D = 3": ([10, 22], [4, 16])})
+    >>> ax.get_yscale()
+    'log'
+    >>> plt.close(ax.figure)
     """
     ax = _ax(ax)
     ax.loglog(*shallow, "-", color="k", lw=2, label="shallow: $D+1$ with $3D+1$ parameters")

@@ -80,7 +80,10 @@ def plot_lr_regimes(
 
     Examples
     --------
-    >>> ax = plot_lr_regimes(n_steps=3)  # doctest: +SKIP
+    >>> ax = plot_lr_regimes(n_steps=3, ratios=(0.5, 2.5))
+    >>> [float(line.get_ydata()[1]) for line in ax.get_lines()[:2]]  # θ_1 = (1 - r) θ_0
+    [0.5, -1.5]
+    >>> plt.close(ax.figure)
     """
     from analysis.optimizers import gd, run
 
@@ -118,6 +121,13 @@ def plot_thresholds(lambda_max: ArrayLike, measured: ArrayLike, ax: Any = None) 
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_thresholds([1.0, 4.0], [2.0, 0.5])
+    >>> ax.get_lines()[1].get_ydata().tolist()
+    [2.0, 0.5]
+    >>> plt.close(ax.figure)
     """
     ax = _ax(ax)
     lm = np.asarray(lambda_max, dtype=float)
@@ -150,6 +160,13 @@ def plot_iterations(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_iterations([10, 100], {"GD": [60, 600]}, {"GD": [69, 691]})
+    >>> len(ax.get_lines())
+    2
+    >>> plt.close(ax.figure)
     """
     ax = _ax(ax)
     k = np.asarray(kappas, dtype=float)
@@ -184,6 +201,13 @@ def plot_particle(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_particle([0, 1, 2], [1, 0, -1], [0, 2], [1, -1])
+    >>> ax.get_xlabel()
+    'time $t$'
+    >>> plt.close(ax.figure)
     """
     ax = _ax(ax)
     ax.plot(t_ode, w_ode, "-", color="0.2", label=r"particle: $m\ddot w + \mu \dot w = -E'(w)$")
@@ -219,6 +243,13 @@ def plot_momentum_map(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_momentum_map([0.1, 1.0], [0.67, 0.95], [0.07, 0.01], mu=0.5, dt=0.1)
+    >>> ax.get_xlabel()
+    'mass $m$'
+    >>> plt.close(ax.figure)
     """
     ax = _ax(ax)
     ax.semilogx(masses, gamma, "-", color="C0", label=r"$\gamma = m/(m + \mu\Delta t)$")
@@ -270,6 +301,14 @@ def plot_paths(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> f = lambda th: th[0] ** 2 + 4 * th[1] ** 2
+    >>> ax = plot_paths(f, {"GD": np.array([[1.0, 1.0], [0.5, 0.2]])}, (-1, 1), (-1, 1))
+    >>> ax.get_lines()[0].get_label()
+    'GD'
+    >>> plt.close(ax.figure)
     """
     ax = _ax(ax)
     xs = np.linspace(*xlim, 241)
@@ -316,6 +355,13 @@ def plot_sgd_losses(losses: Mapping[str, ArrayLike], ax: Any = None, title: str 
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_sgd_losses({"B = 8": [1.0, 0.3, 0.1]})
+    >>> ax.get_xlabel()
+    'epoch'
+    >>> plt.close(ax.figure)
     """
     ax = _ax(ax)
     for i, (name, ls) in enumerate(losses.items()):
