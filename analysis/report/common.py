@@ -25,7 +25,14 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 6.4, height: float
 
 
 def derivations_markdown(ctx: ReportContext, names: Sequence[str]) -> str:
-    """The derivations ``names`` rendered as Markdown (each marked as shown in ``ctx``)."""
+    """The derivations ``names`` rendered as Markdown (each marked as shown in ``ctx``).
+
+    >>> ctx = ReportContext(quick=True)
+    >>> derivations_markdown(ctx, ["newton_step"]).splitlines()[0]
+    "### Newton's method from the second-order Taylor expansion"
+    >>> ctx.used_derivations
+    {'newton_step'}
+    """
     text = "\n".join(ctx.derivation(n).to_markdown(heading="###") for n in names)
     ctx.used_derivations.update(names)
     return text

@@ -1,4 +1,9 @@
-"""The report's "Fine print": where the lecture is loose, with the evidence physml computed."""
+"""The report's "Fine print": where the lecture is loose, with the evidence physml computed.
+
+Each section builder takes the report's :class:`~analysis.report.core.ReportContext` and returns a
+:class:`~analysis.report.core.SectionResult`; :func:`analysis.report.default_sections` lists
+them in order and ``tests/test_report.py`` builds every one in quick mode.
+"""
 
 from __future__ import annotations
 
@@ -90,7 +95,12 @@ def fp_width_three(ctx: ReportContext) -> SectionResult:
 
 
 def fp_svd_hessian(ctx: ReportContext) -> SectionResult:
-    """The "SVD of the Hessian" loses the sign of negative curvature."""
+    """The "SVD of the Hessian" loses the sign of negative curvature.
+
+    >>> res = fp_svd_hessian(ReportContext(quick=True))
+    >>> [c.ok for c in res.checks]
+    [True, True]
+    """
     rng = ctx.rng("fine-print-svd")
     q, _ = np.linalg.qr(rng.standard_normal((2, 2)))
     lam = np.array([3.0, -1.0])

@@ -1,4 +1,9 @@
-"""The report's network sections (figures 7-11): regions of shallow and deep ReLU networks."""
+"""The report's network sections (figures 7-11): regions of shallow and deep ReLU networks.
+
+Each section builder takes the report's :class:`~analysis.report.core.ReportContext` and returns a
+:class:`~analysis.report.core.SectionResult`; :func:`analysis.report.default_sections` lists
+them in order and ``tests/test_report.py`` builds every one in quick mode.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,10 @@ def lecture_network():  # noqa: ANN201
 
     ``y = φ0 + φ1 a[θ10 + θ11 x] + φ2 a[θ20 + θ21 x] + φ3 a[θ30 + θ31 x]``; for x > 3/2 the
     units h1 and h3 are active and h2 is inactive, as in the lecture's shaded region.
+
+    >>> net = lecture_network()
+    >>> net.n_parameters, net.activation_pattern([2])
+    (10, ((True, False, True),))
     """
     from analysis.networks import ReLUNetwork
 

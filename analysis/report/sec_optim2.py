@@ -1,4 +1,9 @@
-"""The report's optimization sections (figures 5-6): adaptive methods, paths, mini-batches."""
+"""The report's optimization sections (figures 5-6): adaptive methods, paths, mini-batches.
+
+Each section builder takes the report's :class:`~analysis.report.core.ReportContext` and returns a
+:class:`~analysis.report.core.SectionResult`; :func:`analysis.report.default_sections` lists
+them in order and ``tests/test_report.py`` builds every one in quick mode.
+"""
 
 from __future__ import annotations
 
