@@ -146,6 +146,7 @@ def plot_iterations(
     measured: Mapping[str, ArrayLike],
     theory: Mapping[str, ArrayLike],
     ax: Any = None,
+    theory_kappas: ArrayLike | None = None,
 ) -> Any:
     r"""Iterations to tolerance against the condition number κ, measured and theory.
 
@@ -156,6 +157,8 @@ def plot_iterations(
     measured, theory : mapping of str to sequence of float
         Per method (same keys), the measured iteration counts and the theory's N(κ, ε).
     ax : matplotlib Axes, optional
+    theory_kappas : sequence of float, optional
+        The κ at which ``theory`` is given, when it is a finer grid than ``kappas``.
 
     Returns
     -------
@@ -170,10 +173,11 @@ def plot_iterations(
     """
     ax = _ax(ax)
     k = np.asarray(kappas, dtype=float)
+    kt = k if theory_kappas is None else np.asarray(theory_kappas, dtype=float)
     for i, name in enumerate(measured):
         ax.loglog(k, measured[name], "o", color=f"C{i}", label=f"{name}: measured")
         if name in theory:
-            ax.loglog(k, theory[name], "-", color=f"C{i}", alpha=0.7, label=f"{name}: theory")
+            ax.loglog(kt, theory[name], "-", color=f"C{i}", alpha=0.7, label=f"{name}: theory")
     ax.set_xlabel(r"condition number $\kappa = \lambda_{\max}/\lambda_{\min}$")
     ax.set_ylabel(r"iterations to reach tolerance $\varepsilon$")
     ax.set_title("Iterations against condition number")
