@@ -59,6 +59,10 @@ class _Engine:
     B_obj: list[np.ndarray]
     W_i64: list[np.ndarray | None]
     B_i64: list[np.ndarray | None]
+    # for slopes only: Wi divided by the gcd of its entries (slopes share one global scale,
+    # so any global factor may be dropped; this keeps them small)
+    S_obj: list[np.ndarray]
+    S_i64: list[np.ndarray | None]
     Wabs: list[np.ndarray]  # float64 |W|, |B| for overflow bounds
     Babs: list[np.ndarray]
     d: list[int]
@@ -68,6 +72,8 @@ class _Engine:
     @classmethod
     def build(cls, net: ReLUNetwork, linear: bool) -> _Engine:
         W_obj, B_obj, W_i64, B_i64, Wabs, Babs, ds = [], [], [], [], [], [], []
+        S_obj: list[np.ndarray] = []
+        S_i64: list[np.ndarray | None] = []
         for W, B in zip(net.exact_weights, net.exact_biases):
             d = 1
             for v in list(W.reshape(-1)) + list(B.reshape(-1)):
@@ -79,11 +85,17 @@ class _Engine:
             W_obj.append(Wo)
             B_obj.append(Bo)
             W_i64.append(Wo.astype(np.int64) if fits else None)
+            content = 0
+            for v in Wo.reshape(-1):
+                content = math.gcd(content, int(v))
+            So = Wo // max(content, 1)
+            S_obj.append(So)
+            S_i64.append(So.astype(np.int64) if fits else None)
             B_i64.append(Bo.astype(np.int64) if fits else None)
             Wabs.append(np.abs(np.array([[float(v) for v in r] for r in Wo], dtype=np.float64)))
             Babs.append(np.abs(np.array([float(v) for v in Bo], dtype=np.float64)))
             ds.append(d)
-        return cls(W_obj, B_obj, W_i64, B_i64, Wabs, Babs, ds, len(ds) - 1, linear)
+        return cls(W_obj, B_obj, W_i64, B_i64, S_obj, S_i64, Wabs, Babs, ds, len(ds) - 1, linear)
 
 
 def _absf(A: np.ndarray) -> np.ndarray:
@@ -92,7 +104,7 @@ def _absf(A: np.ndarray) -> np.ndarray:
     return np.abs(A.astype(np.float64))
 
 
-def _small_rows(eng: _Engine, l: int, H0: np.ndarray, H1: np.ndarray, G: np.ndarray) -> np.ndarray:
+def _small_rows(eng: _Engine, l: int, H0: np.ndarray, H1: np.ndarray, G: Any) -> np.ndarray:
     """Rows whose layer-``l`` step provably stays inside int64."""
     if eng.W_i64[l] is None:
         return np.zeros(H0.shape[0], dtype=bool)
@@ -103,8 +115,10 @@ def _small_rows(eng: _Engine, l: int, H0: np.ndarray, H1: np.ndarray, G: np.ndar
         zb = Ha[:, :-1] @ Wa.T + Ha[:, -1:] * Ba
         ok &= (zb.max(axis=1) < _SMALL) & (Ha[:, -1] * d < _SMALL)
     if eng.linear:
-        gb = _absf(G) @ Wa.T
-        ok &= gb.max(axis=1) < _BIG / (1.0 + eng.Wabs[-1].sum() if l == eng.depth - 1 else 1.0)
+        Sa = np.abs(eng.S_obj[l].astype(np.float64))
+        gb = _absf(G) @ Sa.T
+        out = np.abs(eng.S_obj[-1].astype(np.float64)).sum() if l == eng.depth - 1 else 0.0
+        ok &= gb.max(axis=1) < _BIG / (1.0 + out)
     return ok
 
 
@@ -142,12 +156,15 @@ def _step(eng: _Engine, l: int, H0, H1, G, small: bool, count_only: bool):
     Returns the number of children when ``count_only``; otherwise the children's
     ``(H0, H1, G, mask, parent)`` in left-to-right order (``G``/``H`` None when not needed).
     """
+    W: Any
+    B: Any
+    S: Any
     if small:
-        W, B = eng.W_i64[l], eng.B_i64[l]
+        W, B, S = eng.W_i64[l], eng.B_i64[l], eng.S_i64[l]
         H0, H1 = H0.astype(np.int64), H1.astype(np.int64)
         G = G.astype(np.int64) if G is not None else None
     else:
-        W, B = eng.W_obj[l], eng.B_obj[l]
+        W, B, S = eng.W_obj[l], eng.B_obj[l], eng.S_obj[l]
         H0, H1 = H0.astype(object), H1.astype(object)
         G = G.astype(object) if G is not None else None
     m, n = H0.shape[0], W.shape[0]
@@ -202,7 +219,7 @@ def _step(eng: _Engine, l: int, H0, H1, G, small: bool, count_only: bool):
     mask = np.where(root[parent], np.where(after, s1[parent] > 0, s0[parent] > 0), const[parent])
     Gc = None
     if G is not None:
-        Gc = (G @ W.T)[parent] * mask
+        Gc = (G @ S.T)[parent] * mask
     if l == eng.depth - 1:
         return None, None, Gc, mask, parent
     d = eng.d[l]
@@ -298,8 +315,8 @@ def _run(eng: _Engine, l: int, H0, H1, G, acc: _Acc, chunk: int) -> None:
                 continue
             c0, c1, gc, _, _ = _step(eng, l, h0[a:b], h1[a:b], ga, sm, False)
             if l == eng.depth - 1:
-                W = eng.W_i64[-1] if (sm and eng.W_i64[-1] is not None) else eng.W_obj[-1]
-                if W is eng.W_obj[-1]:
+                W = eng.S_i64[-1] if (sm and eng.S_i64[-1] is not None) else eng.S_obj[-1]
+                if W is eng.S_obj[-1]:
                     gc = gc.astype(object)
                 acc.add_slopes(gc @ W.T)
             else:
@@ -491,6 +508,7 @@ def count_fast(
     else:
         futures = _submit_pieces(eng, H0, H1, G, executor, n_tasks, int(chunk_size))
     total, last = 0, None
+    budget = float(time_budget) if time_budget is not None else 0.0
     try:
         for fut in futures:
             timeout = None if deadline is None else max(deadline - time.monotonic(), 0.0)
@@ -498,13 +516,13 @@ def count_fast(
                 res = fut.result(timeout=timeout)
                 cnt, first, tail = res if isinstance(res, tuple) else (res, None, None)
             except FuturesTimeout as exc:
-                raise _time_error(total, float(time_budget), bound) from exc
+                raise _time_error(total, budget, bound) from exc
             total += cnt - int(linear and last is not None and last == first)
             last = tail
             if max_regions is not None and total > max_regions:
                 raise _limit_error(total, max_regions, bound)
             if deadline is not None and time.monotonic() > deadline:
-                raise _time_error(total, float(time_budget), bound)
+                raise _time_error(total, budget, bound)
             if progress is not None:
                 progress(total)
     finally:
