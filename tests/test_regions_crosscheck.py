@@ -26,7 +26,7 @@ from fractions import Fraction as F
 
 import networkx as nx
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from analysis.networks import ReLUNetwork
@@ -805,3 +805,56 @@ def test_extreme_magnitudes_by_hand(W, b, domain, method, expected, why):
     """Exact float64 values far apart in magnitude: a count, no warning, no overflow."""
     net = ReLUNetwork(W, b)
     assert count(net, domain, method) == expected, why  # equality (hand count)
+
+
+# ------------------------------------------------ linear regions of shallow 2-input nets
+
+
+def visible_lines(net: ReLUNetwork) -> list[Line]:
+    """Lines across which the output map changes.
+
+    Units j on one line, (w_j, b_j) = c_j (w, b): from the side w . x + b < 0 to the other,
+    the units with c_j > 0 switch on and those with c_j < 0 switch off, so the output map
+    changes by sum_j v_j |c_j| (w . x + b) (v_j: the output column of unit j). The line is
+    invisible exactly when sum_j v_j |c_j| = 0, and then along its whole length.
+    """
+    W, B, V = net.exact_weights[0], net.exact_biases[0], net.exact_weights[1]
+    jump: dict[Line, list[F]] = {}
+    for j in range(W.shape[0]):
+        a, b, c = F(W[j, 0]), F(W[j, 1]), F(B[j])
+        if a == 0 and b == 0:
+            continue
+        lead = a if a != 0 else b
+        key = (a / lead, b / lead, c / lead)
+        acc = jump.setdefault(key, [F(0)] * V.shape[0])
+        for o in range(V.shape[0]):
+            acc[o] += F(V[o, j]) * abs(lead)
+    return sorted(k for k, v in jump.items() if any(v))
+
+
+@examples(30)
+@given(net=networks(2, (5,)), box=st.none() | boxes(2))
+def test_shallow_2d_linear_regions_against_euler(net, box):
+    note(f"W={net.exact_weights!r} b={net.exact_biases!r}")
+    lines = visible_lines(net)
+    ref = ref_count_lines_plane(lines) if box is None else ref_count_lines_box(lines, box)
+    methods = ["arrangement", "lp", "brute"] + ([] if box is None else ["polygon"])
+    got = {m: count(net, box, m, kind="linear") for m in methods}
+    # equality: linear regions are the regions of the arrangement of the visible lines
+    assert set(got.values()) == {ref}, (got, ref)
+
+
+@pytest.mark.parametrize(
+    "W, b, V, expected, why",
+    [
+        ([[1, 1], [-1, -1]], [1, -1], [1, 1], 2, "relu(z) + relu(-z) = |z|: one visible line"),
+        ([[1, 1], [-1, -1]], [1, -1], [1, -1], 1, "relu(z) - relu(-z) = z: affine everywhere"),
+        ([[1, 1], [2, 2]], [1, 2], [2, -1], 1, "2 relu(z) - relu(2z) = 0"),
+        ([[1, 0], [0, 1]], [0, 0], [1, 0], 2, "the unit y has output weight 0"),
+    ],
+)
+def test_shallow_2d_linear_by_hand(W, b, V, expected, why):
+    net = ReLUNetwork([W, [V]], [b, [0]])
+    assert len(visible_lines(net)) + 1 == expected, why  # equality: the reference itself
+    for m in ("arrangement", "lp", "brute"):
+        assert count(net, None, m, kind="linear") == expected, (m, why)  # equality (by hand)
