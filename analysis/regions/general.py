@@ -400,7 +400,7 @@ def count_regions_lp(
     time_budget: float | None = None,
     progress: Callable[[int], Any] | None = None,
     executor: Executor | None = None,
-    chunks: int = 64,
+    chunks: int = 16,
 ) -> int:
     """Exact number of activation regions of ``net`` on ``domain`` (layer-wise subdivision).
 

@@ -167,64 +167,49 @@ def _float_simplex(
 ) -> tuple[float, np.ndarray, np.ndarray] | None:
     """Float dense simplex on the max-slack LP with normalized rows ``M = [A | b]``.
 
-    Returns ``(t*, x, y)`` with ``y`` the dual multipliers of the rows, or ``None`` on failure.
+    Full tableau: columns ``x+ (d), x- (d), s, slacks (m + 1), rhs``; the last row holds
+    the reduced costs, so the duals of the rows are the slack columns' entries there.
+    Returns ``(t*, x, y)`` or ``None`` on failure (then the exact simplex decides).
     """
     m, d1 = M.shape
     d = d1 - 1
-    A = M[:, :d]
     b = M[:, d]
     t0 = min(0.0, float(b.min()))
     n = 2 * d + 1
-    T = np.zeros((m + 1, n))
-    T[:m, :d] = -A
-    T[:m, d : 2 * d] = A
-    T[:, 2 * d] = 1.0
-    rhs = np.empty(m + 1)
-    rhs[:m] = b - t0
-    rhs[m] = 1.0 - t0
-    cost = np.zeros(n)
-    cost[2 * d] = 1.0
-    nonbasic = np.arange(n)
-    basic = np.arange(n, n + m + 1)
+    N = n + m + 1
+    T = np.zeros((m + 2, N + 1))
+    T[:m, :d] = -M[:, :d]
+    T[:m, d : 2 * d] = M[:, :d]
+    T[: m + 1, 2 * d] = 1.0
+    idx = np.arange(m + 1)
+    T[idx, n + idx] = 1.0
+    T[:m, N] = b - t0
+    T[m, N] = 1.0 - t0
+    T[m + 1, 2 * d] = -1.0
+    basis = np.arange(n, N)
     eps = 1e-12
+    obj = T[m + 1]
     for _ in range(max_iter):
-        e = int(np.argmax(cost))
-        if cost[e] <= eps:
+        e = int(np.argmin(obj[:N]))
+        if obj[e] >= -eps:
             break
-        col = T[:, e]
+        col = T[: m + 1, e]
         pos = col > eps
         if not pos.any():
             return None
         ratios = np.full(m + 1, np.inf)
-        ratios[pos] = rhs[pos] / col[pos]
+        np.divide(T[: m + 1, N], col, out=ratios, where=pos)
         r = int(np.argmin(ratios))
-        p = T[r, e]
-        row = T[r] / p
-        row[e] = 1.0 / p
-        rr = rhs[r] / p
-        f = col.copy()
-        f[r] = 0.0
-        old_e = T[:, e].copy()
-        T -= np.outer(f, row)
-        T[:, e] = -old_e * row[e]
-        rhs -= f * rr
-        T[r] = row
-        rhs[r] = rr
-        ce = cost[e]
-        cost = cost - ce * row
-        cost[e] = -ce * row[e]
-        basic[r], nonbasic[e] = nonbasic[e], basic[r]
+        prow = T[r] / T[r, e]
+        T -= np.outer(T[:, e], prow)
+        T[r] = prow
+        basis[r] = e
     else:
         return None
-    u = np.zeros(n + m + 1)
-    u[basic] = rhs
+    u = np.zeros(N)
+    u[basis] = T[: m + 1, N]
     x = u[:d] - u[d : 2 * d]
-    # Dual value of row i = -(reduced cost of its slack) when the slack is nonbasic.
-    y = np.zeros(m + 1)
-    for j, lab in enumerate(nonbasic):
-        if lab >= n:
-            y[lab - n] = -cost[j]
-    return float(u[2 * d] + t0), x, y[:m]
+    return float(u[2 * d] + t0), x, obj[n : n + m].copy()
 
 
 def _verify_point(
