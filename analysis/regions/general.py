@@ -140,29 +140,30 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
         FM, FS = np.empty((0, d + 1)), np.empty(0)
     fixed: dict[int, bool] = {}
     # First pass, on the whole node: resolve units whose hyperplane misses it (1 LP each).
-    cuts: list[tuple[int, tuple[int, ...], int, IntPoint | None, IntPoint | None]] = []
+    cuts: list[Any] = []
     for j, (g, c) in enumerate(zip(G, g0)):
         if not any(g):
             fixed[j] = c > 0
             continue
+        fr = _float_system([g], [c])
         v = _value(g, c, node.point)
         if v != 0:
             sg = 1 if v > 0 else -1
-            other = _lp(base_rows, base_consts, FM, FS, g, c, -sg, net.box)
+            other = _lp(base_rows, base_consts, FM, FS, g, c, -sg, net.box, fr)
             if other is None:
                 fixed[j] = v > 0
                 continue
             pos, negp = (node.point, other) if v > 0 else (other, node.point)
         else:
-            pos = _lp(base_rows, base_consts, FM, FS, g, c, 1, net.box)
-            negp = _lp(base_rows, base_consts, FM, FS, g, c, -1, net.box)
-        cuts.append((j, g, c, pos, negp))
+            pos = _lp(base_rows, base_consts, FM, FS, g, c, 1, net.box, fr)
+            negp = _lp(base_rows, base_consts, FM, FS, g, c, -1, net.box, fr)
+        cuts.append((j, g, c, pos, negp, fr))
     # Second pass: split the cells by the hyperplanes that cut the node.
     Cell = tuple[list, list, list, dict[int, bool], IntPoint, np.ndarray, np.ndarray]
     cells: list[Cell] = [
         (base_rows, base_consts, list(node.units), dict(fixed), node.point, FM, FS)
     ]
-    for idx, (j, g, c, pos0, neg0) in enumerate(cuts):
+    for idx, (j, g, c, pos0, neg0, fr) in enumerate(cuts):
         new_cells: list[Cell] = []
         for rows, consts, units, signs, pt, fm, fs in cells:
             if idx == 0:
@@ -171,19 +172,19 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
                 v = _value(g, c, pt)
                 if v != 0:
                     sg = 1 if v > 0 else -1
-                    other = _lp(rows, consts, fm, fs, g, c, -sg, net.box)
+                    other = _lp(rows, consts, fm, fs, g, c, -sg, net.box, fr)
                     if other is None:
                         signs[j] = v > 0
                         new_cells.append((rows, consts, units, signs, pt, fm, fs))
                         continue
                     p_pos, p_neg = (pt, other) if v > 0 else (other, pt)
                 else:
-                    p_pos = _lp(rows, consts, fm, fs, g, c, 1, net.box)
-                    p_neg = _lp(rows, consts, fm, fs, g, c, -1, net.box)
+                    p_pos = _lp(rows, consts, fm, fs, g, c, 1, net.box, fr)
+                    p_neg = _lp(rows, consts, fm, fs, g, c, -1, net.box, fr)
             assert p_pos is not None and p_neg is not None  # the hyperplane cuts this cell
             for sg, p_new in ((1, p_pos), (-1, p_neg)):
                 row = g if sg > 0 else tuple(-v for v in g)
-                frow, fsc = _float_system([row], [sg * c])
+                frow, fsc = (fr[0] if sg > 0 else -fr[0]), fr[1]
                 new_cells.append(
                     (
                         [*rows, row],
@@ -232,12 +233,16 @@ def _lp(
     c: int,
     sg: int,
     box: Any,
+    fr: tuple[np.ndarray, np.ndarray],
 ) -> IntPoint | None:
     """An interior point of ``{rows . x + consts > 0, sg * (g . x + c) > 0}`` or None."""
     row = g if sg > 0 else tuple(-v for v in g)
-    frow, fsc = _float_system([row], [sg * c])
+    frow, fsc = fr
     return _int_interior(
-        [*rows, row], [*consts, sg * c], box, (np.vstack([fm, frow]), np.concatenate([fs, fsc]))
+        [*rows, row],
+        [*consts, sg * c],
+        box,
+        (np.vstack([fm, frow if sg > 0 else -frow]), np.concatenate([fs, fsc])),
     )
 
 
