@@ -126,8 +126,11 @@ def _float_step(eng, l, state, weights, last):
     cu = 2 * (W.shape[1] + 3) * _U
     Z0 = U @ W.T + B
     Z1 = V @ W.T + B
-    ez0 = EU[:, None] * rows + cu * (np.abs(U) @ Wa.T + Ba) + 1e-300
-    ez1 = EV[:, None] * rows + cu * (np.abs(V) @ Wa.T + Ba) + 1e-300
+    # the bounds are themselves float sums of positive terms: the factor (1 + 2^-30) covers
+    # their own rounding (and |W| <= (1 + 3 eps) |float(W)|) with a wide margin
+    safe = 1.0 + 2.0**-30
+    ez0 = (EU[:, None] * rows + cu * (np.abs(U) @ Wa.T + Ba)) * safe + 1e-300
+    ez1 = (EV[:, None] * rows + cu * (np.abs(V) @ Wa.T + Ba)) * safe + 1e-300
     pos0, neg0 = Z0 > ez0, Z0 < -ez0
     pos1, neg1 = Z1 > ez1, Z1 < -ez1
     bad = ~((pos0 | neg0) & (pos1 | neg1)).all(axis=1)
@@ -166,6 +169,8 @@ def _float_step(eng, l, state, weights, last):
         + et * np.abs(z1r - z0r).max(axis=1)
         + 4 * _U * (np.abs(z0r) + np.abs(z1r)).max(axis=1)
     )
+    exs *= 1.0 + 2.0**-30
+    ezs *= 1.0 + 2.0**-30
     ZS[np.arange(u.size), u] = 0.0  # the root unit is exactly 0 there
     nchild = k + 1
     parent = np.repeat(np.arange(m), nchild)

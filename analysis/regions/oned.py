@@ -213,7 +213,65 @@ def count_regions_1d(
     executor: Any = None,
     chunk_size: int = 1 << 14,
 ) -> int:
-    """Exact number of regions of a 1-input network (see the module docstring)."""
+    """Exact number of regions of a 1-input network, counted without building them.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+        A network with ``input_dim == 1``.
+    domain : None or [(lo, hi)]
+        ``None`` for all of R (counted on a box around the outermost breakpoints, which are
+        found exactly), else one ``(lo, hi)`` pair.
+    kind : {"activation", "linear"}
+        ``"activation"``: maximal open intervals with one activation pattern (a unit that is
+        exactly 0 on a whole interval is inactive there). ``"linear"``: maximal intervals on
+        which the output is one affine map; adjacent activation intervals with the same exact
+        slope (hence the same map: the network is continuous) merge.
+    max_regions : int, optional
+        Raise :class:`~analysis.regions.limits.RegionLimitExceeded` as soon as more regions
+        than this have been counted; its ``lower_bound`` is the partial count (a lower bound
+        on the true count) and the message gives the upper bound ``prod(n_l + 1)``.
+    time_budget : float, optional
+        Seconds; past it, raise :class:`~analysis.regions.limits.RegionTimeBudgetExceeded`
+        with the partial count as ``lower_bound``. With an executor, tasks already running
+        finish in the background.
+    progress : callable, optional
+        Called with the running count (a lower bound) after each chunk or task.
+    executor : concurrent.futures.Executor, optional
+        Runs independent pieces of the line in parallel (a process pool, or a Dask/Ray
+        executor). Pieces are cut exactly at breakpoints of the first layers, and for
+        ``kind="linear"`` the seams are merged by comparing exact slopes, so the count is
+        the same whatever the executor.
+    chunk_size : int
+        Pieces processed together in one vectorised step (bounds the memory).
+
+    Returns
+    -------
+    int
+        The exact count.
+
+    Raises
+    ------
+    TypeError, ValueError
+        A bad network (more than one input), domain, kind or limit.
+    RegionLimitExceeded, RegionTimeBudgetExceeded
+        A limit was reached (both are ``ValueError``).
+
+    Notes
+    -----
+    Exact: the pieces are kept in homogeneous integer coordinates (int64 while a float bound
+    rules out overflow, Python integers otherwise); weights that do not scale to small
+    integers go through a float64 filter with certified error bounds, and every piece it
+    cannot certify is redone exactly (see :mod:`analysis.regions._oned_fast` and
+    :mod:`analysis.regions._oned_float`). Memory stays bounded: chunks are processed depth
+    first and only counts are kept.
+
+    Examples
+    --------
+    >>> tent = ReLUNetwork([[[1], [-1]], [[-1, -1]], [[1]]], [[0, 0], [1], [0]])  # relu(1-|x|)
+    >>> count_regions_1d(tent), count_regions_1d(tent, [(0, 2)])
+    (4, 2)
+    """
     from analysis.regions._oned_fast import count_fast
 
     check_network_1d(net)
