@@ -25,6 +25,7 @@ from analysis.networks import ReLUNetwork
 from analysis.regions._polygon_geometry import (
     _box_polygon,
     _Budget,
+    _count_cells,
     _cut_pieces,
     _layer_ints,
     _Line,
@@ -156,8 +157,21 @@ def _float_layer(fn: _FastNet, l: int, Hf: np.ndarray, EH: np.ndarray) -> tuple[
     return Zf, EZ, AB
 
 
-def _leaves_fast(
+def _count_fast(
     net: ReLUNetwork, box: Any, budget: _Budget, shard: tuple[int, int] | None = None
+) -> int:
+    """The exact number of regions (see :func:`_leaves_fast` with ``count_only``)."""
+    for _ in _leaves_fast(net, box, budget, shard, count_only=True):
+        pass
+    return budget.found
+
+
+def _leaves_fast(
+    net: ReLUNetwork,
+    box: Any,
+    budget: _Budget,
+    shard: tuple[int, int] | None = None,
+    count_only: bool = False,
 ) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
     """Polygon splitting with certified float signs and exact fallback (same result).
 
@@ -165,6 +179,10 @@ def _leaves_fast(
     unit's float pre-activation and error bound on every polygon, and a unit certified
     strictly positive (or negative) at all of a polygon's vertices is so on all its pieces.
     Only the remaining units are handled one by one, with exact integers where needed.
+
+    With ``count_only`` nothing is yielded and the regions are only counted (in
+    ``budget.found``): at the last hidden layer a polygon is not split when the floats
+    certify its cell count (:func:`~analysis.regions._polygon_geometry._count_cells`).
     """
     fn = _FastNet(net)
     K = net.depth
@@ -199,6 +217,10 @@ def _leaves_fast(
             todo_all[p].append(j)
         base_all = allpos.tolist()
         last = l + 1 == K
+        cells = last and count_only and not (shard is not None and l == 0 and shard[0] != 0)
+        if cells:  # the todo units' vertex values, in the order of todo_all
+            Ssel, Bsel = S[todo_mask].tolist(), B[todo_mask].tolist()
+            at = 0
         out_items: list[Item] = []
         out_rows: list[int] = []
         out_masks: list[list[int]] = []
@@ -207,6 +229,16 @@ def _leaves_fast(
             pieces: list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]] = [
                 (pverts, plines, ())
             ]
+            if cells:
+                k = len(todo)
+                if k == 0:
+                    budget.tick_many(1)
+                    continue
+                m = _count_cells(Ssel[at : at + k], Bsel[at : at + k], len(pverts))
+                at += k
+                if m is not None:
+                    budget.tick_many(m)
+                    continue
             if todo:
                 node.zf, node.ab = Zf[p], AB[p]
             for j in todo:
@@ -227,7 +259,8 @@ def _leaves_fast(
                         if shard[0] != 0:
                             continue
                     budget.tick()
-                    yield (*pattern, tuple(full)), pv
+                    if not count_only:
+                        yield (*pattern, tuple(full)), pv
                     continue
                 act = tuple(j for j, sj in enumerate(full) if sj)
                 out_items.append((_Node(fn, l + 1, node, act), (*pattern, tuple(full)), pv, pl))

@@ -138,6 +138,27 @@ class _Budget:
             if self.progress is not None:
                 self.progress(n)
 
+    def tick_many(self, m: int) -> None:
+        """Count ``m`` regions at once (same limits and reports as ``m`` calls of tick)."""
+        before = self.found
+        self.found += m
+        n = self.found
+        if self.max_regions is not None and n > self.max_regions:
+            raise RegionLimitExceeded(
+                f"more than max_regions={self.max_regions} regions; the {n} found so far are "
+                "a lower bound",
+                lower_bound=n,
+            )
+        if n // 256 != before // 256:
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                raise RegionTimeBudgetExceeded(
+                    f"time_budget={self.time_budget} s exceeded after {n} regions (a lower "
+                    "bound on the count)",
+                    lower_bound=n,
+                )
+            if self.progress is not None:
+                self.progress(n)
+
 
 def _check(net: Any, domain: Any) -> Any:
     if not isinstance(net, ReLUNetwork):
@@ -232,3 +253,118 @@ def _same(line: _Line) -> _Line:
 
 def _sgn(v: int) -> int:
     return (v > 0) - (v < 0)
+
+
+_CELLS_MAX_LINES = 16  # beyond this many cutting lines, split the polygon instead
+_EPS = 2.0**-53
+_TINY = 1e-300  # covers the absolute error of every product that underflows
+
+
+def _count_cells(S: list[list[float]], B: list[list[float]], n: int) -> int | None:
+    """The number of cells that ``k`` lines cut a convex polygon into, from vertex values.
+
+    ``S[i][v]`` is a float value of the affine function ``z_i`` at vertex ``v`` (of ``n``,
+    counter-clockwise) and ``B[i][v]`` a rigorous bound on its error. If every sign below
+    is certified by the floats, the lines are distinct and cross the interior, no vertex is
+    on a line, and no three meet at one interior point; then, by Euler's formula, the count
+    is ``1 + (lines that cut) + (pairs that cross inside)``. Otherwise returns ``None`` and
+    the caller decides exactly (by splitting the polygon).
+
+    Two chords cross inside the polygon iff the endpoints of one lie strictly on both sides
+    of the other; an endpoint on an edge where both lines change sign is placed by the sign
+    of ``z_i(v_b) z_j(v_b+1) - z_i(v_b+1) z_j(v_b)``. Three crossing chords are concurrent
+    iff the 3x3 matrix of their values at three vertices is singular.
+
+    >>> _count_cells([[1.0, 1.0, -1.0, -1.0], [1.0, -1.0, -1.0, 1.0]], [[0.1] * 4] * 2, 4)
+    4
+    """
+    if len(S) > _CELLS_MAX_LINES:
+        return None
+    sgs: list[list[int]] = []
+    ends: list[tuple[int, int]] = []
+    rows: list[int] = []
+    for i, (si, bi) in enumerate(zip(S, B)):
+        sg = []
+        for v in range(n):
+            s, b = si[v], bi[v]
+            if s > b:
+                sg.append(1)
+            elif s < -b:
+                sg.append(-1)
+            else:
+                return None  # a vertex on (or too near) the line, or a non-finite value
+        ch = [v for v in range(n) if sg[v] != sg[(v + 1) % n]]
+        if not ch:
+            continue  # does not cut
+        if len(ch) != 2:
+            return None  # impossible for a convex polygon; let the exact path decide
+        sgs.append(sg)
+        ends.append((ch[0], ch[1]))
+        rows.append(i)
+    k = len(rows)
+    cross = [[False] * k for _ in range(k)]
+    pairs = 0
+    for a in range(k):
+        i = rows[a]
+        sgi = sgs[a]
+        for c in range(a + 1, k):
+            j = rows[c]
+            sides = []
+            for e in ends[c]:  # the endpoints of chord j, against line i
+                e1 = (e + 1) % n
+                if sgi[e] == sgi[e1]:
+                    sides.append(sgi[e])
+                    continue
+                x0, x1, y0, y1 = S[i][e], S[i][e1], S[j][e], S[j][e1]
+                u0, u1, w0, w1 = B[i][e], B[i][e1], B[j][e], B[j][e1]
+                d = x0 * y1 - x1 * y0
+                p = abs(x0 * y1) + abs(x1 * y0)
+                err = (
+                    u0 * (abs(y1) + w1) + abs(x0) * w1 + u1 * (abs(y0) + w0) + abs(x1) * w0
+                ) + 4 * _EPS * p
+                err = 2 * err + _TINY
+                if not (abs(d) > err and math.isfinite(err)):
+                    return None  # the crossings on edge e may coincide
+                sides.append((1 if d > 0 else -1) * sgs[c][e1])
+            if sides[0] != sides[1]:
+                cross[a][c] = cross[c][a] = True
+                pairs += 1
+    if pairs >= 3:
+        q = (0, n // 3, (2 * n) // 3)
+        for a in range(k):
+            for c in range(a + 1, k):
+                if not cross[a][c]:
+                    continue
+                for m in range(c + 1, k):
+                    if (
+                        cross[a][m]
+                        and cross[c][m]
+                        and not _not_concurrent(S, B, (rows[a], rows[c], rows[m]), q)
+                    ):
+                        return None
+    return 1 + k + pairs
+
+
+def _not_concurrent(
+    S: list[list[float]], B: list[list[float]], idx: tuple[int, int, int], q: tuple[int, ...]
+) -> bool:
+    """Certify that three lines are not concurrent: det of their values at 3 vertices != 0."""
+    M = [[S[i][v] for v in q] for i in idx]
+    E = [[B[i][v] for v in q] for i in idx]
+    A = [[abs(x) for x in r] for r in M]
+    AE = [[x + e for x, e in zip(r, re)] for r, re in zip(A, E)]
+    det = _det3(M)
+    # |det(M + E) - det(M)| <= per(|M| + E) - per(|M|); float evaluation: <= 24 u per(|M| + E)
+    pa, pae = _per3(A), _per3(AE)
+    err = 2 * ((pae - pa) + 24 * _EPS * pae) + _TINY
+    return abs(det) > err and math.isfinite(err)
+
+
+def _det3(M: list[list[float]]) -> float:
+    (a, b, c), (d, e, f), (g, h, i) = M
+    return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g)
+
+
+def _per3(M: list[list[float]]) -> float:
+    (a, b, c), (d, e, f), (g, h, i) = M
+    return a * (e * i + f * h) + b * (d * i + f * g) + c * (d * h + e * g)

@@ -46,7 +46,7 @@ from fractions import Fraction
 from typing import Any
 
 from analysis.networks import ReLUNetwork
-from analysis.regions._polygon_fast import _leaves_fast
+from analysis.regions._polygon_fast import _count_fast, _leaves_fast
 from analysis.regions._polygon_geometry import (
     _Budget,
     _check,
@@ -253,9 +253,10 @@ def count_regions_polygon(
             net, domain, executor, parts, max_regions, time_budget, progress, exact_only
         )
     budget = _Budget(max_regions, time_budget, progress)
-    n = 0
-    for _ in _leaves(net, domain, budget, exact_only):
-        n += 1
+    if exact_only:
+        n = sum(1 for _ in _leaves(net, domain, budget, exact_only))
+    else:
+        n = _count_fast(net, _check(net, domain), budget)
     if progress is not None:
         progress(n)
     return n
@@ -272,7 +273,7 @@ def _count_shard(
     """Count one worker's share (module level, so that process pools can pickle it)."""
     box = _check(net, domain)
     budget = _Budget(max_regions, time_budget, None)
-    return sum(1 for _ in _leaves_fast(net, box, budget, (part, parts)))
+    return _count_fast(net, box, budget, (part, parts))
 
 
 def _count_parallel(
