@@ -43,7 +43,22 @@ from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceede
 from analysis.regions.lp import IntPoint, _float_system, _int_interior
 from analysis.regions.types import Inequality, Region
 
-__all__ = ["count_regions_lp", "iter_regions_lp"]
+__all__ = ["count_regions_lp", "iter_regions_lp", "layerwise_upper_bound"]
+
+
+def layerwise_upper_bound(net: ReLUNetwork) -> int:
+    """``prod_l sum_{j <= D_i} C(n_l, j)``: an upper bound on the activation regions.
+
+    Each region of the first ``l`` layers is cut by the ``n_{l+1}`` hyperplanes of the next
+    layer into at most ``sum_{j <= D_i} C(n_{l+1}, j)`` pieces (Zaslavsky; any position), so
+    the product bounds the count on any domain (a bound, attained only in special cases).
+
+    >>> from analysis.networks import ReLUNetwork
+    >>> layerwise_upper_bound(ReLUNetwork([[[1, 0]] * 3, [[1] * 3]], [[0] * 3, [0]]))
+    7
+    """
+    d = net.input_dim
+    return math.prod(sum(math.comb(n, j) for j in range(d + 1)) for n in net.hidden_widths)
 
 
 @dataclass(frozen=True)
@@ -153,6 +168,8 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
             if other is None:
                 fixed[j] = v > 0
                 continue
+            pos: IntPoint | None
+            negp: IntPoint | None
             pos, negp = (node.point, other) if v > 0 else (other, node.point)
         else:
             pos = _lp(base_rows, base_consts, FM, FS, g, c, 1, net.box, fr)
@@ -276,7 +293,9 @@ class _Limits:
         found: int = 0,
         deadline: float | None = None,
     ):
-        if max_regions is not None and (isinstance(max_regions, bool) or max_regions < 0):
+        if max_regions is not None and (
+            isinstance(max_regions, bool) or not isinstance(max_regions, int) or max_regions < 0
+        ):
             raise ValueError(f"max_regions must be a non-negative int, got {max_regions!r}")
         if time_budget is not None and not time_budget > 0:
             raise ValueError(
@@ -292,13 +311,15 @@ class _Limits:
         self.progress = progress
         self.found = found
         self._next_report = 1
+        self.bound: int | None = None
 
     def tick(self, new: int = 1) -> None:
         self.found += new
         if self.max_regions is not None and self.found > self.max_regions:
             raise RegionLimitExceeded(
                 f"more than max_regions={self.max_regions} regions; stopped after finding "
-                f"{self.found} (a lower bound on the count)",
+                f"{self.found} (a lower bound on the count)"
+                + (f"; the layer-wise upper bound is {self.bound}" if self.bound else ""),
                 lower_bound=self.found,
             )
         self.check_time()
@@ -373,6 +394,7 @@ def iter_regions_lp(
     """
     inet, box = _prepare(net, domain)
     limits = _Limits(max_regions, time_budget, progress)
+    limits.bound = layerwise_upper_bound(net)
     for leaf in _walk(inet, _root(inet, box), limits):
         yield _region(inet, leaf)
 
@@ -433,6 +455,7 @@ def count_regions_lp(
     """
     inet, box = _prepare(net, domain)
     limits = _Limits(max_regions, time_budget, progress)
+    limits.bound = layerwise_upper_bound(net)
     root = _root(inet, box)
     K = len(inet.Wi) - 1
     if executor is None or K == 0:
