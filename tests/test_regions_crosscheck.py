@@ -600,6 +600,13 @@ def test_1d_deep_wide_against_reference(net, box):
     assert set(got.values()) == {ref_count_1d(net, box)}, got  # equality
 
 
+@examples(10)
+@given(net=net_any(2, 3, 4, 10), box=boxes(2))
+def test_deep_2d_wide_polygon_lp(net, box):
+    got = all_counts(net, box, ["polygon", "lp"])
+    assert len(set(got.values())) == 1, got  # equality between the two methods
+
+
 # ------------------------------------------------- degenerate and near-tie cases by hand
 
 E = F(1, 2**60)  # exact; -4 - 2**-60 would round to -4 in float64
