@@ -339,12 +339,28 @@ def test_construction_reaches_its_closed_form(widths):
 
 # ----------------------------------------------------------------------------- executors
 def _mixed_net() -> ReLUNetwork:
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(0)
     widths = [1, 6, 6, 6, 2]
     Ws = [rng.integers(-3, 4, size=(widths[i + 1], widths[i])) for i in range(4)]
     Bs = [rng.integers(-3, 4, size=widths[i + 1]) for i in range(4)]
-    Ws[-1][:, :2] = 0  # output ignores two units: merges in kind="linear"
+    Ws[-1][:, :4] = 0  # output ignores four units: many merges in kind="linear"
     return ReLUNetwork(Ws, Bs)
+
+
+@pytest.mark.parametrize("n_tasks", [1, 2, 3, 7, 1000])
+@pytest.mark.parametrize("kind", ["activation", "linear"])
+def test_any_split_into_tasks_gives_the_same_count(n_tasks, kind):
+    from analysis.regions._oned_fast import count_fast
+
+    net = _mixed_net()
+    maps = [(r.A, r.c) for r in iter_regions_1d(net)]
+    expected = (len(maps), 1 + sum(1 for u, v in zip(maps, maps[1:]) if u != v))
+    serial = count_regions_1d(net, kind=kind)
+    assert count_regions_1d(net, kind="linear") < count_regions_1d(net)  # strict: merges exist
+    with ThreadPoolExecutor(2) as ex:
+        split = count_fast(net, None, kind, executor=ex, n_tasks=n_tasks, chunk_size=3)
+    assert split == serial  # equality: seams between tasks merge exactly
+    assert serial == expected[kind == "linear"]  # equality: the iterator's exact maps
 
 
 @pytest.mark.parametrize("pool", [ThreadPoolExecutor, ProcessPoolExecutor])
