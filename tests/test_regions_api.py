@@ -249,3 +249,20 @@ def test_exact_interior_point_is_a_fraction():
     net = shallow([X, Y], [Fraction(1, 3), 0])
     for r in enumerate_regions(net, method="lp"):
         assert all(isinstance(v, Fraction) for v in r.point)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lp_agrees_with_polygon_and_oned_on_deep_nets(seed):
+    rng = np.random.default_rng(seed)
+    for d, method in ((2, "polygon"), (1, "oned")):
+        pytest.importorskip(
+            {"polygon": "analysis.regions.polygon2d", "oned": "analysis.regions.oned"}[method]
+        )
+        dims = [d] + [3] * 6 + [1]
+        W = [rng.standard_normal((dims[i + 1], dims[i])) for i in range(len(dims) - 1)]
+        B = [rng.standard_normal(dims[i + 1]) * 0.5 for i in range(len(dims) - 1)]
+        net = ReLUNetwork(W, B)
+        box = [(-2, 2)] * d
+        # equality of two independent exact methods on deep networks (no brute force here:
+        # 18 units in 6 layers)
+        assert count_regions(net, box, method="lp") == count_regions(net, box, method=method)
