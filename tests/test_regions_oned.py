@@ -23,7 +23,14 @@ F = Fraction
 
 # ----------------------------------------------------------------------------- brute force
 def brute_force(net: ReLUNetwork, domain=None) -> tuple[int, int]:
-    """(activation, linear) counts by trying every activation pattern.
+    """(activation, linear) counts by trying every activation pattern (see brute_pieces)."""
+    pieces = brute_pieces(net, domain)
+    linear = sum(1 for i, pc in enumerate(pieces) if i == 0 or pc[2] != pieces[i - 1][2])
+    return len(pieces), linear
+
+
+def brute_pieces(net: ReLUNetwork, domain=None) -> list:
+    """The activation regions as sorted ``(lo, hi, (A, c))`` (None for an infinite end).
 
     For a fixed pattern every pre-activation is an affine function p x + q of x. The set of
     inputs with that pattern is {active: p x + q > 0, inactive: p x + q <= 0}; its interior is
@@ -66,10 +73,9 @@ def brute_force(net: ReLUNetwork, domain=None) -> tuple[int, int]:
             continue
         A = tuple(sum((w * ai for w, ai in zip(row, a)), F(0)) for row in Ws[-1])
         c = tuple(sum((w * bi for w, bi in zip(row, b)), bb) for row, bb in zip(Ws[-1], Bs[-1]))
-        pieces.append((lo, (A, c)))
+        pieces.append((lo, hi, (A, c)))
     pieces.sort(key=lambda t: (t[0] is not None, t[0] if t[0] is not None else 0))
-    linear = sum(1 for i, pc in enumerate(pieces) if i == 0 or pc[1] != pieces[i - 1][1])
-    return len(pieces), linear
+    return pieces
 
 
 def net_of(weights, biases) -> ReLUNetwork:
@@ -417,6 +423,43 @@ def test_progress_reports_a_growing_count():
     seen: list[int] = []
     total = count_regions_1d(net, progress=seen.append, chunk_size=2)
     assert seen == sorted(seen) and seen[-1] == total == 64  # equality: final report is the count
+
+
+@settings(max_examples=60, deadline=None)
+@given(tiny_networks(max_units=6))
+def test_outer_breakpoints_match_brute_force(case):
+    from analysis.regions._oned_fast import outer_breakpoints
+
+    net, _ = case
+    pieces = brute_pieces(net)
+    outer = outer_breakpoints(net)
+    if len(pieces) == 1:
+        assert outer is None  # equality: no breakpoint at all
+    else:
+        assert outer == (pieces[0][1], pieces[-1][0])  # equality: ends of the outer regions
+
+
+def test_outputs_agree_with_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    widths = [1, 5, 4, 2]
+    Ws = [rng.normal(size=(widths[i + 1], widths[i])) for i in range(3)]
+    Bs = [rng.normal(size=widths[i + 1]) for i in range(3)]
+    net = ReLUNetwork(Ws, Bs)
+    layers = []
+    for i, (W, B) in enumerate(zip(Ws, Bs)):
+        lin = torch.nn.Linear(widths[i], widths[i + 1]).double()
+        with torch.no_grad():
+            lin.weight.copy_(torch.tensor(W))
+            lin.bias.copy_(torch.tensor(B))
+        layers += [lin, torch.nn.ReLU()] if i < 2 else [lin]
+    model = torch.nn.Sequential(*layers)
+    for r in iter_regions_1d(net):
+        x = float(r.point[0])
+        with torch.no_grad():
+            y = model(torch.tensor([[x]], dtype=torch.float64)).numpy()[0]
+        exact = [float(v) for v in r.output((F(x),))]
+        assert np.allclose(y, exact, rtol=1e-9, atol=1e-9)  # equality up to float rounding
 
 
 def test_iterator_is_lazy():
