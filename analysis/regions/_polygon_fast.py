@@ -47,10 +47,13 @@ class _Node:
     cannot certify), recursively through the memoised nodes of the earlier layers.
     """
 
-    __slots__ = ("l", "parent", "act", "rows", "zf", "ab", "net", "h")
+    __slots__ = ("l", "parent", "act", "rows", "zf", "ab", "net", "h", "src")
 
-    def __init__(self, net: _FastNet, l: int, parent: _Node | None, act: tuple[int, ...]):
-        self.net, self.l, self.parent, self.act = net, l, parent, act
+    def __init__(self, net: _FastNet, l: int, parent: _Node | None, src: Any = None):
+        # src: (M, i), row i of the boolean activity matrix M of the previous layer's pieces;
+        # the active units (act) are read from it only when exact rows are needed
+        self.net, self.l, self.parent, self.src = net, l, parent, src
+        self.act: list[int] = []
         self.rows: dict[int, tuple[int, int, int]] = {}
         self.h: tuple[list[int], list[int], list[int]] | None = None
         self.zf: Any = None  # (n, 3) floats of (g_x, g_y, f), set when the layer is processed
@@ -62,6 +65,8 @@ class _Node:
         if h is None:
             p = self.parent
             assert p is not None
+            M, i = self.src
+            self.act = np.flatnonzero(M[i]).tolist()
             rows = [p.row(k) for k in self.act]
             h = self.h = (
                 [r[0] for r in rows],
@@ -80,7 +85,7 @@ class _Node:
         if self.parent is None:
             r = (Wi[0], Wi[1], Bi)
         else:
-            hx, hy, hc = self._inputs()
+            hx, hy, hc = self._inputs()  # sets self.act
             w = [Wi[k] for k in self.act]
             r = (sum(map(mul, w, hx)), sum(map(mul, w, hy)), sum(map(mul, w, hc), Bi))
         self.rows[j] = r
@@ -194,7 +199,7 @@ def _leaves_fast(
         yield (), verts
         return
     Item = tuple[_Node, tuple[tuple[int, ...], ...], list[_Vertex], list[_Line]]
-    root: list[Item] = [(_Node(fn, 0, None, ()), (), verts, lines)]
+    root: list[Item] = [(_Node(fn, 0, None), (), verts, lines)]
     H0 = np.array([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
     stack: list[tuple[int, list[Item], np.ndarray, np.ndarray]] = [(0, root, H0, np.zeros_like(H0))]
     while stack:
@@ -223,7 +228,9 @@ def _leaves_fast(
             at = 0
         out_items: list[Item] = []
         out_rows: list[int] = []
-        out_masks: list[list[int]] = []
+        ov_i: list[int] = []  # pieces' units whose activity differs from allpos
+        ov_j: list[int] = []
+        ov_v: list[int] = []
         for p, (node, pattern, pverts, plines) in enumerate(items):
             todo = todo_all[p]
             pieces: list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]] = [
@@ -251,21 +258,33 @@ def _leaves_fast(
                         continue
                 pieces = _cut_pieces(pieces, partial(node.signs, j), partial(node.line, j))
             for pv, pl, sg in pieces:
-                full = [1 if b else 0 for b in base_all[p]]
-                for j, sj in zip(todo, sg):
-                    full[j] = sj
                 if last:
-                    if shard is not None and l == 0:  # one hidden layer: no sharding
-                        if shard[0] != 0:
-                            continue
+                    if shard is not None and l == 0 and shard[0] != 0:
+                        continue  # one hidden layer: no sharding, task 0 counts all
                     budget.tick()
                     if not count_only:
+                        full = [1 if b else 0 for b in base_all[p]]
+                        for j, sj in zip(todo, sg):
+                            full[j] = sj
                         yield (*pattern, tuple(full)), pv
                     continue
-                act = tuple(j for j, sj in enumerate(full) if sj)
-                out_items.append((_Node(fn, l + 1, node, act), (*pattern, tuple(full)), pv, pl))
+                if todo:
+                    ov_i.extend([len(out_items)] * len(todo))
+                    ov_j.extend(todo)
+                    ov_v.extend(sg)
+                out_items.append((node, pattern, pv, pl))
                 out_rows.append(p)
-                out_masks.append(full)
+        if not out_items:
+            continue
+        rows = np.array(out_rows)
+        M = allpos[rows]
+        if ov_i:
+            M[ov_i, ov_j] = np.array(ov_v, dtype=bool)
+        if not count_only or (shard is not None and l == 0):
+            Mi = M.view(np.int8).tolist()
+            out_items = [
+                (nd, (*pat, tuple(Mi[i])), pv, pl) for i, (nd, pat, pv, pl) in enumerate(out_items)
+            ]
         if shard is not None and l == 0:
             # keep this worker's share of the first layer's pieces, in an order fixed by the
             # exact patterns alone (independent of floating point on the worker's machine)
@@ -273,13 +292,14 @@ def _leaves_fast(
             order = sorted(range(len(out_items)), key=lambda i: out_items[i][1])
             keep = sorted(order[part::parts])
             out_items = [out_items[i] for i in keep]
-            out_rows = [out_rows[i] for i in keep]
-            out_masks = [out_masks[i] for i in keep]
-        if out_items:
-            rows = np.array(out_rows)
-            masks = np.array(out_masks, dtype=float)[:, :, None]
-            Hn = Zf[rows] * masks
-            En = EZ[rows] * masks
-            for start in range(len(out_items), 0, -_CHUNK):
-                lo = max(0, start - _CHUNK)
-                stack.append((l + 1, out_items[lo:start], Hn[lo:start], En[lo:start]))
+            rows, M = rows[keep], M[keep]
+        out_items = [
+            (_Node(fn, l + 1, nd, (M, i)), pat, pv, pl)
+            for i, (nd, pat, pv, pl) in enumerate(out_items)
+        ]
+        masks = M[:, :, None]
+        Hn = Zf[rows] * masks
+        En = EZ[rows] * masks
+        for start in range(len(out_items), 0, -_CHUNK):
+            lo = max(0, start - _CHUNK)
+            stack.append((l + 1, out_items[lo:start], Hn[lo:start], En[lo:start]))
