@@ -92,15 +92,17 @@ class _Engine:
             S_obj.append(So)
             S_i64.append(So.astype(np.int64) if fits else None)
             B_i64.append(Bo.astype(np.int64) if fits else None)
-            Wabs.append(np.abs(np.array([[float(v) for v in r] for r in Wo], dtype=np.float64)))
-            Babs.append(np.abs(np.array([float(v) for v in Bo], dtype=np.float64)))
+            Wabs.append(_absf(Wo))
+            Babs.append(_absf(Bo))
             ds.append(d)
         return cls(W_obj, B_obj, W_i64, B_i64, S_obj, S_i64, Wabs, Babs, ds, len(ds) - 1, linear)
 
 
 def _absf(A: np.ndarray) -> np.ndarray:
+    """``|A|`` in float64 (``inf`` for integers beyond the float range)."""
     if A.dtype == object:
-        return np.abs(np.array([float(v) for v in A.reshape(-1)]).reshape(A.shape))
+        flat = [float(v) if -(2**1000) < v < 2**1000 else math.inf for v in A.reshape(-1)]
+        return np.abs(np.array(flat, dtype=np.float64).reshape(A.shape))
     return np.abs(A.astype(np.float64))
 
 
@@ -115,9 +117,8 @@ def _small_rows(eng: _Engine, l: int, H0: np.ndarray, H1: np.ndarray, G: Any) ->
         zb = Ha[:, :-1] @ Wa.T + Ha[:, -1:] * Ba
         ok &= (zb.max(axis=1) < _SMALL) & (Ha[:, -1] * d < _SMALL)
     if eng.linear:
-        Sa = np.abs(eng.S_obj[l].astype(np.float64))
-        gb = _absf(G) @ Sa.T
-        out = np.abs(eng.S_obj[-1].astype(np.float64)).sum() if l == eng.depth - 1 else 0.0
+        gb = _absf(G) @ _absf(eng.S_obj[l]).T
+        out = _absf(eng.S_obj[-1]).sum() if l == eng.depth - 1 else 0.0
         ok &= gb.max(axis=1) < _BIG / (1.0 + out)
     return ok
 

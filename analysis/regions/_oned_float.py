@@ -63,9 +63,10 @@ def _exact_piece(eng, l: int, lo: Fraction, hi: Fraction, m: Fraction):
 
 
 def _float_weights(eng, l: int):
-    d = float(eng.d[l])
-    W = np.array([[float(v) for v in r] for r in eng.W_obj[l]], dtype=np.float64) / d
-    B = np.array([float(v) for v in eng.B_obj[l]], dtype=np.float64) / d
+    """The layer's weights rounded to nearest float64 (``Fraction.__float__`` rounds correctly)."""
+    d = eng.d[l]
+    W = np.array([[float(Fraction(int(v), d)) for v in r] for r in eng.W_obj[l]], dtype=np.float64)
+    B = np.array([float(Fraction(int(v), d)) for v in eng.B_obj[l]], dtype=np.float64)
     return W, B
 
 
@@ -82,11 +83,14 @@ def count_float_filtered(eng, lo: Fraction, hi: Fraction, chunk: int, add, exact
     ``exact_count(l, H0, H1)`` counts pieces given as homogeneous integer rows at layer ``l``
     with the exact engine (and reports them itself).
     """
-    X0 = np.array([float(lo)])
-    X1 = np.array([float(hi)])
-    E0 = np.array([float(abs(Fraction(X0[0]) - lo)) * (1 + 4 * _U)])
-    E1 = np.array([float(abs(Fraction(X1[0]) - hi)) * (1 + 4 * _U)])
-    _, ok = _certified_mid(X0, X1, E0, E1)
+    try:
+        X0 = np.array([float(lo)])
+        X1 = np.array([float(hi)])
+        E0 = np.array([float(abs(Fraction(X0[0]) - lo)) * (1 + 4 * _U)])
+        E1 = np.array([float(abs(Fraction(X1[0]) - hi)) * (1 + 4 * _U)])
+        _, ok = _certified_mid(X0, X1, E0, E1)
+    except OverflowError:  # ends beyond the float range: exact arithmetic only
+        ok = np.zeros(1, dtype=bool)
     if not ok[0]:
         r0, r1 = _exact_piece(eng, 0, lo, hi, (lo + hi) / 2)
         exact_count(0, [r0], [r1])
@@ -129,8 +133,11 @@ def _float_step(eng, l, state, weights, last):
     # the bounds are themselves float sums of positive terms: the factor (1 + 2^-30) covers
     # their own rounding (and |W| <= (1 + 3 eps) |float(W)|) with a wide margin
     safe = 1.0 + 2.0**-30
-    ez0 = (EU[:, None] * rows + cu * (np.abs(U) @ Wa.T + Ba)) * safe + 1e-300
-    ez1 = (EV[:, None] * rows + cu * (np.abs(V) @ Wa.T + Ba)) * safe + 1e-300
+    # 2^-1074 per weight: the absolute rounding of weights in the subnormal range
+    tiny0 = 2.0**-1070 * (np.abs(U).sum(axis=1) + 1.0)[:, None]
+    tiny1 = 2.0**-1070 * (np.abs(V).sum(axis=1) + 1.0)[:, None]
+    ez0 = (EU[:, None] * rows + cu * (np.abs(U) @ Wa.T + Ba) + tiny0) * safe + 1e-300
+    ez1 = (EV[:, None] * rows + cu * (np.abs(V) @ Wa.T + Ba) + tiny1) * safe + 1e-300
     pos0, neg0 = Z0 > ez0, Z0 < -ez0
     pos1, neg1 = Z1 > ez1, Z1 < -ez1
     bad = ~((pos0 | neg0) & (pos1 | neg1)).all(axis=1)
