@@ -329,6 +329,23 @@ def test_huge_domain_mixes_int64_and_big_integer_rows():
     assert n == brute_force(net)[0]  # equality: independent method
 
 
+def test_values_beyond_the_float_range():
+    # breakpoints at +-1e300 and a domain of +-10^400: exact integers, no float overflow
+    net = ReLUNetwork([[[1e-300], [1e-300]], [[1, 1]]], [[1.0, -1.0], [0]])
+    assert count_regions_1d(net) == 3 == sum(1 for _ in iter_regions_1d(net))  # equality
+    big = F(10) ** 400
+    rng = np.random.default_rng(0)
+    net = ReLUNetwork(
+        [rng.normal(size=(3, 1)), rng.normal(size=(3, 3)), rng.normal(size=(1, 3))],
+        [rng.normal(size=3), rng.normal(size=3), [0.0]],
+    )
+    n = count_regions_1d(net)
+    assert count_regions_1d(net, [(-big, big)]) == n  # equality: the box holds every joint
+    assert count_regions_1d(net, [(-big, big)], kind="linear") == count_regions_1d(
+        net, kind="linear"
+    )
+
+
 # ----------------------------------------------------------------------------- constructions
 @pytest.mark.parametrize("widths", [[3], [1, 1], [2, 2, 2], [3, 4], [1, 3, 2], [5, 5, 5], [4] * 5])
 def test_construction_reaches_its_closed_form(widths):
@@ -390,6 +407,15 @@ def test_executors_give_identical_counts(pool):
                     serial = count_regions_1d(net, domain, kind)
                     # equality: counts do not depend on how the work is split
                     assert count_regions_1d(net, domain, kind, executor=ex) == serial
+
+
+def test_dask_executor_gives_identical_counts():
+    distributed = pytest.importorskip("distributed")
+    net = _mixed_net()
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2) as client:
+        ex = client.get_executor()
+        for kind in ("activation", "linear"):  # equality: independent of the executor
+            assert count_regions_1d(net, kind=kind, executor=ex) == count_regions_1d(net, kind=kind)
 
 
 # ----------------------------------------------------------------------------- limits
