@@ -329,6 +329,20 @@ def test_huge_domain_mixes_int64_and_big_integer_rows():
     assert n == brute_force(net)[0]  # equality: independent method
 
 
+@pytest.mark.parametrize("domain", [None, [(0, 2)]])
+def test_roots_closer_than_float_resolution(domain):
+    # four joints within 2^-60 of x = 1 (two of them equal): floats cannot order them, so the
+    # order comes from exact integer cross-multiplication
+    e = F(1, 2**60)
+    net = ReLUNetwork(
+        [[[1], [1], [1], [1]], [[1, 2, -3, 5]], [[1]]],
+        [[-(1 + e), -1, -(1 + e), -1 + e], [-1], [0]],
+    )
+    expected = brute_force(net, domain)
+    assert count_regions_1d(net, domain) == expected[0]  # equality: independent method
+    assert count_regions_1d(net, domain, kind="linear") == expected[1]  # equality
+
+
 def test_values_beyond_the_float_range():
     # breakpoints at +-1e300 and a domain of +-10^400: exact integers, no float overflow
     net = ReLUNetwork([[[1e-300], [1e-300]], [[1, 1]]], [[1.0, -1.0], [0]])
