@@ -387,7 +387,7 @@ def _mixed_net() -> ReLUNetwork:
 @pytest.mark.parametrize("n_tasks", [1, 2, 3, 7, 1000])
 @pytest.mark.parametrize("kind", ["activation", "linear"])
 def test_any_split_into_tasks_gives_the_same_count(n_tasks, kind):
-    from analysis.regions._oned_fast import count_fast
+    from analysis.regions.oned import _count
 
     net = _mixed_net()
     maps = [(r.A, r.c) for r in iter_regions_1d(net)]
@@ -395,7 +395,7 @@ def test_any_split_into_tasks_gives_the_same_count(n_tasks, kind):
     serial = count_regions_1d(net, kind=kind)
     assert count_regions_1d(net, kind="linear") < count_regions_1d(net)  # strict: merges exist
     with ThreadPoolExecutor(2) as ex:
-        split = count_fast(net, None, kind, executor=ex, n_tasks=n_tasks, chunk_size=3)
+        split = _count(net, None, kind, executor=ex, n_tasks=n_tasks, chunk_size=3)
     assert split == serial  # equality: seams between tasks merge exactly
     assert serial == expected[kind == "linear"]  # equality: the iterator's exact maps
 

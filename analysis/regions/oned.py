@@ -33,11 +33,29 @@ What is counted
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from analysis.networks import ReLUNetwork
+from analysis.regions._oned_fast import (
+    _Acc,
+    _Engine,
+    _float_filtered,
+    _float_task,
+    _layer0_cuts,
+    _limit_error,
+    _run,
+    _submit_pieces,
+    _time_error,
+    _to_i64,
+    outer_breakpoints,
+)
 from analysis.regions.domain import normalize_domain
 from analysis.regions.types import Inequality, Region
 
@@ -272,10 +290,8 @@ def count_regions_1d(
     >>> count_regions_1d(tent), count_regions_1d(tent, [(0, 2)])
     (4, 2)
     """
-    from analysis.regions._oned_fast import count_fast
-
     check_network_1d(net)
-    return count_fast(
+    return _count(
         net,
         domain,
         kind,
@@ -285,3 +301,98 @@ def count_regions_1d(
         executor=executor,
         chunk_size=chunk_size,
     )
+
+
+def _count(
+    net: ReLUNetwork,
+    domain: Any,
+    kind: str,
+    *,
+    max_regions: int | None = None,
+    time_budget: float | None = None,
+    progress: Callable[[int], Any] | None = None,
+    executor: Executor | None = None,
+    chunk_size: int = 1 << 14,
+    n_tasks: int = 64,
+) -> int:
+    """:func:`count_regions_1d`, with ``n_tasks``: how many pieces of work go to an executor.
+
+    >>> _count(ReLUNetwork([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]), None, "activation")
+    2
+    """
+    if kind not in ("activation", "linear"):
+        raise ValueError(f"kind must be 'activation' or 'linear', got {kind!r}")
+    if max_regions is not None:
+        if isinstance(max_regions, bool) or not isinstance(max_regions, (int, np.integer)):
+            raise TypeError(f"max_regions must be an int or None, got {type(max_regions).__name__}")
+        if max_regions < 1:
+            raise ValueError(f"max_regions must be >= 1, got {max_regions}")
+    if time_budget is not None and not (float(time_budget) > 0):
+        raise ValueError(f"time_budget must be a positive number of seconds, got {time_budget!r}")
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, (int, np.integer))
+        or chunk_size < 1
+    ):
+        raise ValueError(f"chunk_size must be a positive int, got {chunk_size!r}")
+    if executor is not None and not isinstance(executor, Executor):
+        raise TypeError(
+            f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}"
+        )
+    box = normalize_domain(domain, 1)
+    bound = 1
+    for n in net.hidden_widths:
+        bound *= n + 1
+    if net.depth == 0:
+        return 1
+    linear = kind == "linear"
+    eng = _Engine.build(net, linear)
+    if box is None:
+        outer = outer_breakpoints(net, eng)
+        if outer is None:
+            return 1
+        lo, hi = outer[0] - 1, outer[1] + 1
+    else:
+        ((lo, hi),) = box
+    H0 = _to_i64(np.array([[lo.numerator, lo.denominator]], dtype=object))
+    H1 = _to_i64(np.array([[hi.numerator, hi.denominator]], dtype=object))
+    G = np.ones((1, 1), dtype=np.int64) if linear else None
+    deadline = None if time_budget is None else time.monotonic() + float(time_budget)
+    # weights that do not scale to small integers: certified float filter (activation only)
+    use_float = not linear and any(w is None for w in eng.W_i64[:-1])
+    if executor is None:
+        acc = _Acc(linear, None, max_regions, deadline, time_budget, progress, bound)
+        if use_float:
+            _float_filtered(eng, lo, hi, acc, int(chunk_size))
+            return acc.count
+        _run(eng, 0, H0, H1, G, acc, int(chunk_size))
+        return acc.count
+    if use_float:  # split at the exact layer-1 breakpoints: no region straddles a seam
+        cuts = _layer0_cuts(eng, lo, hi)
+        futures = [
+            executor.submit(_float_task, eng, a, b, int(chunk_size)) for a, b in zip(cuts, cuts[1:])
+        ]
+    else:
+        futures = _submit_pieces(eng, H0, H1, G, executor, n_tasks, int(chunk_size))
+    total, last = 0, None
+    budget = float(time_budget) if time_budget is not None else 0.0
+    try:
+        for fut in futures:
+            timeout = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            try:
+                res = fut.result(timeout=timeout)
+                cnt, first, tail = res if isinstance(res, tuple) else (res, None, None)
+            except FuturesTimeout as exc:
+                raise _time_error(total, budget, bound) from exc
+            total += cnt - int(linear and last is not None and last == first)
+            last = tail
+            if max_regions is not None and total > max_regions:
+                raise _limit_error(total, max_regions, bound)
+            if deadline is not None and time.monotonic() > deadline:
+                raise _time_error(total, budget, bound)
+            if progress is not None:
+                progress(total)
+    finally:
+        for fut in futures:
+            fut.cancel()
+    return total
