@@ -55,8 +55,13 @@ def sampled_patterns(net: ReLUNetwork, n_samples: int, seed: int = 0) -> tuple[i
     n_units = sum(net.hidden_widths)
     for s in range(0, n_samples, 1 << 17):
         x = rng.uniform(lo, hi, size=(min(1 << 17, n_samples - s), 1))
+        parts, h = [], x
         with np.errstate(over="ignore", invalid="ignore"):
-            bits = np.concatenate([z > 0 for z in net.preactivations(x)], axis=1)
+            for W, B in zip(net.weights[:-1], net.biases[:-1]):
+                z = h @ W.T + B
+                parts.append(z > 0)
+                h = np.maximum(z, 0.0)
+        bits = np.concatenate(parts, axis=1)
         if n_units <= 64:  # one integer key per pattern
             weights = np.left_shift(np.uint64(1), np.arange(n_units, dtype=np.uint64))
             keys = np.bitwise_or.reduce(np.where(bits, weights, np.uint64(0)), axis=1)
