@@ -15,9 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.networks import ReLUNetwork
+from analysis.regions._polygon_geometry import _Budget
 from analysis.regions.arrangement import count_arrangement
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
 from analysis.regions.polygon2d import (
+    _leaves,
     count_regions_polygon,
     iter_polygons,
     iter_regions_polygon,
@@ -278,3 +280,95 @@ def test_region_graph_from_polygons_matches_lp():
     relabel_a = nx.relabel_nodes(Ga, {i: a[i].pattern for i in Ga.nodes})
     relabel_b = nx.relabel_nodes(Gb, {i: b[i].pattern for i in Gb.nodes})
     assert set(map(frozenset, relabel_a.edges)) == set(map(frozenset, relabel_b.edges))
+
+
+def _square_values(lines):
+    """Exact values of lines (a, b, c) at the corners of [-1, 1]^2, counter-clockwise."""
+    corners = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
+    return [[float(a * x + b * y + c) for x, y in corners] for a, b, c in lines]
+
+
+@pytest.mark.parametrize(
+    "lines, expected, why",
+    [
+        ([(1, 0, 0)], 2, "one line: two cells"),
+        ([(1, 0, 0), (0, 1, 0)], 4, "two crossing lines: four"),
+        ([(1, 0, 0.5), (1, 0, -0.5)], 3, "two parallel lines: three"),
+        ([(1, 0, 0.5), (0, 1, 0.5), (1, 1, 0.5)], 7, "three lines, three crossings: 7"),
+        ([(1, 0, 0.5), (0, 1, 0.5), (0.5, -1, 0.25)], 6, "third line crosses one: 6"),
+        ([(1, 0, 0.5), (0, 1, 0.5), (1, 1, -1.5)], 5, "third line crosses none inside: 5"),
+        ([(1, 0, 0), (0, 1, 0), (1, 1, 0)], None, "three concurrent lines: not certified"),
+        ([(1, 0, 0), (2, 0, 0)], None, "coincident lines: not certified"),
+        ([(1, 1, 0)], None, "a line through two corners: not certified"),
+        ([(1, 0, 0.5), (1, 1, 1.5)], None, "lines meeting on an edge: not certified"),
+    ],
+)
+def test_count_cells_hand_counts(lines, expected, why):
+    """Equality with hand counts of the certified cell count (Euler's formula), and None
+    (decide exactly) wherever a sign is a tie: concurrency, coincidence, lines through a
+    vertex, crossings on the boundary."""
+    from analysis.regions._polygon_geometry import _count_cells
+
+    S = _square_values(lines)
+    B = [[1e-12] * 4 for _ in lines]
+    assert _count_cells(S, B, 4) == expected, why  # equality
+
+
+@given(data=st.data(), n=st.integers(17, 26))
+@settings(max_examples=6, deadline=None)
+def test_wide_layer_matches_lattice_and_exact_path(data, n):
+    """Equality on wide shallow and deep layers (the many-unit splitting): with the Zaslavsky
+    count, and with the all-exact path (patterns and exact vertices); small integer weights
+    make concurrent and coincident lines common."""
+    net = int_net(data.draw, (2, n, 1))
+    box = [(-2, 2), (-1, 2)]
+    assert count_regions_polygon(net, box) == count_arrangement(net, box)  # equality
+    deep = int_net(data.draw, (2, n, 3, 1), lo=-1, hi=1)
+    fast = {p.pattern: set(p.vertices) for p in iter_polygons(deep, box)}
+    exact = {p.pattern: set(p.vertices) for p in iter_polygons(deep, box, exact_only=True)}
+    assert fast == exact  # equality of patterns and exact vertices
+    assert count_regions_polygon(deep, box) == len(exact)  # equality
+
+
+@given(seed=st.integers(0, 999))
+@settings(max_examples=6, deadline=None)
+def test_counting_equals_enumeration(seed):
+    """Equality: the count (cells of the last layer counted without splitting) equals the
+    number of polygons enumerated, and the all-exact reference count, on random networks."""
+    box = [(-3, 3), (-2, 2)]
+    net = ReLUNetwork.random((2, 7, 6, 1), seed=seed)
+    n = count_regions_polygon(net, box)
+    assert n == count_regions_polygon(net, box, exact_only=True)  # equality
+    assert n == sum(1 for _ in iter_polygons(net, box))  # equality
+    wide = ReLUNetwork.random((2, 20, 6, 5, 1), seed=seed)
+    leaves = list(_leaves(wide, box, _Budget(None, None, None)))  # every polygon, split
+    assert len({pattern for pattern, _ in leaves}) == len(leaves)  # equality: distinct
+    assert count_regions_polygon(wide, box) == len(leaves)  # equality
+
+
+@pytest.mark.parametrize("scale", [1e150, 1e-150, 2.0**-1000])
+def test_extreme_scales_count_matches_exact_path(scale):
+    """Equality of counts with the exact path at scales where products of vertex values
+    overflow or underflow (the certified cell count must give way to splitting)."""
+    rng = np.random.default_rng(1)
+    W0 = rng.integers(-3, 4, (6, 2)).astype(float) * scale
+    b0 = rng.integers(-3, 4, 6).astype(float) * scale
+    W1 = rng.integers(-3, 4, (4, 6)).astype(float)
+    b1 = rng.integers(-3, 4, 4).astype(float) * scale
+    net = ReLUNetwork([W0, W1, np.ones((1, 4))], [b0, b1, np.zeros(1)])
+    box = [(-2, 2), (-2, 2)]
+    expected = count_regions_polygon(net, box, exact_only=True)
+    assert count_regions_polygon(net, box) == expected  # equality
+
+
+def test_progress_reports_are_increasing_and_end_at_count():
+    """Bound: progress reports increase and never exceed the count; equality at the end."""
+    net = ReLUNetwork.random((2, 12, 12, 1), seed=4)
+    box = [(-3, 3), (-3, 3)]
+    seen: list[int] = []
+    n = count_regions_polygon(net, box, progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == n  # equality at the end
+    assert len(seen) >= n // 256  # bound: at least one report per 256 regions
+    with pytest.raises(RegionLimitExceeded) as info:
+        count_regions_polygon(net, box, max_regions=n - 1)
+    assert n - 1 < info.value.lower_bound <= n  # bound: a true lower bound beyond the limit

@@ -14,7 +14,7 @@ Private helper of :mod:`analysis.regions.polygon2d`; see :func:`_leaves_fast`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from operator import mul
 from typing import Any
@@ -30,6 +30,7 @@ from analysis.regions._polygon_geometry import (
     _layer_ints,
     _Line,
     _sgn,
+    _split,
     _Vertex,
 )
 
@@ -91,23 +92,27 @@ class _Node:
         self.rows[j] = r
         return r
 
-    def signs(self, j: int, pv: list[_Vertex]) -> list[int]:
-        """Exact signs of unit ``j`` at the vertices (floats where certified)."""
+    def signer(self, j: int) -> Callable[[list[_Vertex]], list[int]]:
+        """Exact signs of unit ``j`` at a piece's vertices (floats where certified)."""
         gx, gy, f = self.zf[j].tolist()
         bx, by, bc = self.ab[j].tolist()
-        out = []
-        for v in pv:
-            xf, yf = v[3], v[4]
-            s = gx * xf + gy * yf + f
-            b = bx * abs(xf) + by * abs(yf) + bc
-            if s > b:
-                out.append(1)
-            elif s < -b:
-                out.append(-1)
-            else:
-                a, bb, k = self.row(j)
-                out.append(_sgn(a * v[0] + bb * v[1] + k * v[2]))
-        return out
+
+        def signs(pv: list[_Vertex]) -> list[int]:
+            out = []
+            for v in pv:
+                xf, yf = v[3], v[4]
+                s = gx * xf + gy * yf + f
+                b = bx * abs(xf) + by * abs(yf) + bc
+                if s > b:
+                    out.append(1)
+                elif s < -b:
+                    out.append(-1)
+                else:  # not certified by the floats: decide exactly
+                    a, bb, k = self.row(j)
+                    out.append(_sgn(a * v[0] + bb * v[1] + k * v[2]))
+            return out
+
+        return signs
 
     def line(self, j: int) -> _Line:
         """The exact line ``z_j = 0`` as a primitive integer triple."""
@@ -160,6 +165,77 @@ def _float_layer(fn: _FastNet, l: int, Hf: np.ndarray, EH: np.ndarray) -> tuple[
             EZ[bad] = np.inf
             AB[bad] = np.inf
     return Zf, EZ, AB
+
+
+_MANY = 16  # polygons cut by more units are split by _split_many
+
+
+def _split_many(
+    node: _Node,
+    Zt: np.ndarray,
+    At: np.ndarray,
+    todo: list[int],
+    pverts: list[_Vertex],
+    plines: list[_Line],
+) -> list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]]:
+    """Cut a polygon by many units: the same pieces as cutting by each unit in turn.
+
+    Each new piece tests all the units still undecided on it at once (numpy, certified float
+    signs at its vertices); a unit certified of one sign at all its vertices is so on the whole
+    piece and is never tested again there. So a unit is tested only on the pieces along its
+    line, not on all of them. ``Zt``, ``At``: the float rows and error coefficients of the
+    ``todo`` units; the result lists the units' activities in the order of ``todo``.
+    """
+    k = len(todo)
+    sg0: list[int] = [-1] * k
+    rem0 = []
+    for a, j in enumerate(todo):
+        zj, aj = Zt[a], At[a]
+        if not (abs(zj[0]) > aj[0] or abs(zj[1]) > aj[1]):
+            row = node.row(j)  # possibly constant on the plane: decide exactly
+            if row[0] == 0 and row[1] == 0:
+                sg0[a] = 1 if row[2] > 0 else 0
+                continue
+        rem0.append(a)
+    out = []
+    work = [(pverts, plines, np.array(rem0, dtype=np.intp), sg0, False)]
+    while work:
+        pv, pl, rem, sg, fresh = work.pop()
+        if fresh and len(rem):
+            xs = np.array([v[3] for v in pv])
+            ys = np.array([v[4] for v in pv])
+            Zr, Ar = Zt[rem], At[rem]
+            with np.errstate(all="ignore"):  # the same evaluation as in _leaves_fast
+                S = Zr[:, 0:1] * xs + Zr[:, 1:2] * ys + Zr[:, 2:3]
+                B = Ar[:, 0:1] * np.abs(xs) + Ar[:, 1:2] * np.abs(ys) + Ar[:, 2:3]
+            pos = (S > B).all(axis=1)
+            neg = (S < -B).all(axis=1)
+            if pos.any() or neg.any():
+                for a in rem[pos].tolist():
+                    sg[a] = 1
+                for a in rem[neg].tolist():
+                    sg[a] = 0
+                rem = rem[~(pos | neg)]
+        if not len(rem):
+            out.append((pv, pl, tuple(sg)))
+            continue
+        a = int(rem[0])
+        rest = rem[1:]
+        j = todo[a]
+        signs = node.signer(j)(pv)
+        if 1 in signs and -1 in signs:
+            cut = node.line(j)
+            v2, l2 = _split(pv, pl, cut, signs, -1)
+            s2 = sg.copy()
+            s2[a] = 0
+            work.append((v2, l2, rest, s2, True))
+            v1, l1 = _split(pv, pl, cut, signs, 1)
+            sg[a] = 1
+            work.append((v1, l1, rest, sg, True))
+        else:
+            sg[a] = 1 if 1 in signs else 0
+            work.append((pv, pl, rest, sg, False))
+    return out
 
 
 def _count_fast(
@@ -248,7 +324,9 @@ def _leaves_fast(
                     continue
             if todo:
                 node.zf, node.ab = Zf[p], AB[p]
-            for j in todo:
+            if len(todo) > _MANY:
+                pieces = _split_many(node, Zf[p, todo], AB[p, todo], todo, pverts, plines)
+            for j in todo if len(todo) <= _MANY else ():
                 zj, aj = Zf[p, j], AB[p, j]
                 if not (abs(zj[0]) > aj[0] or abs(zj[1]) > aj[1]):
                     row = node.row(j)  # possibly constant on the plane: decide exactly
@@ -256,7 +334,7 @@ def _leaves_fast(
                         on = 1 if row[2] > 0 else 0
                         pieces = [(pv, pl, (*sg, on)) for pv, pl, sg in pieces]
                         continue
-                pieces = _cut_pieces(pieces, partial(node.signs, j), partial(node.line, j))
+                pieces = _cut_pieces(pieces, node.signer(j), partial(node.line, j))
             for pv, pl, sg in pieces:
                 if last:
                     if shard is not None and l == 0 and shard[0] != 0:

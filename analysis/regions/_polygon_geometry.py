@@ -36,8 +36,8 @@ def _layer_ints(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]
         den = 1
         for v in (*W.reshape(-1), *B):
             den = den * v.denominator // math.gcd(den, v.denominator)
-        Wi = [[int(v * den) for v in row] for row in W]
-        Bi = [int(v * den) for v in B]
+        Wi = [[v.numerator * (den // v.denominator) for v in row] for row in W]
+        Bi = [v.numerator * (den // v.denominator) for v in B]
         out.append((Wi, Bi, den))
     return out
 
