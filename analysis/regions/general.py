@@ -40,7 +40,7 @@ import numpy as np
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box, normalize_domain
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
-from analysis.regions.lp import IntPoint, _float_system, _int_interior
+from analysis.regions.lp import IntPoint, _float_system, _int_interior, _int_interior_batch
 from analysis.regions.types import Inequality, Region
 
 __all__ = ["count_regions_lp", "iter_regions_lp", "layerwise_upper_bound"]
@@ -154,27 +154,44 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
     else:
         FM, FS = np.empty((0, d + 1)), np.empty(0)
     fixed: dict[int, bool] = {}
-    # First pass, on the whole node: resolve units whose hyperplane misses it (1 LP each).
-    cuts: list[Any] = []
+    # First pass, on the whole node: resolve units whose hyperplane misses it (1 LP each,
+    # solved as one batch).
+    requests: list[tuple[int, int]] = []  # (unit, side to test)
+    frs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    vals: dict[int, int] = {}
     for j, (g, c) in enumerate(zip(G, g0)):
         if not any(g):
             fixed[j] = c > 0
             continue
-        fr = _float_system([g], [c])
-        v = _value(g, c, node.point)
+        frs[j] = _float_system([g], [c])
+        v = vals[j] = _value(g, c, node.point)
         if v != 0:
-            sg = 1 if v > 0 else -1
-            other = _lp(base_rows, base_consts, FM, FS, g, c, -sg, net.box, fr)
+            requests.append((j, -1 if v > 0 else 1))
+        else:
+            requests += [(j, 1), (j, -1)]
+    answers: dict[tuple[int, int], IntPoint | None] = {}
+    if requests:
+        extra = [(G[j] if sg > 0 else tuple(-v for v in G[j]), sg * g0[j]) for j, sg in requests]
+        fl_extra = [(frs[j][0] if sg > 0 else -frs[j][0], frs[j][1]) for j, sg in requests]
+        if base_rows:
+            pts = _int_interior_batch(base_rows, base_consts, extra, net.box, (FM, FS), fl_extra)
+        else:
+            pts = [_int_interior([row], [c]) for row, c in extra]
+        answers = dict(zip(requests, pts))
+    cuts: list[Any] = []
+    for j, fr in frs.items():
+        v = vals[j]
+        pos: IntPoint | None
+        negp: IntPoint | None
+        if v != 0:
+            other = answers[(j, -1 if v > 0 else 1)]
             if other is None:
                 fixed[j] = v > 0
                 continue
-            pos: IntPoint | None
-            negp: IntPoint | None
             pos, negp = (node.point, other) if v > 0 else (other, node.point)
         else:
-            pos = _lp(base_rows, base_consts, FM, FS, g, c, 1, net.box, fr)
-            negp = _lp(base_rows, base_consts, FM, FS, g, c, -1, net.box, fr)
-        cuts.append((j, g, c, pos, negp, fr))
+            pos, negp = answers[(j, 1)], answers[(j, -1)]
+        cuts.append((j, G[j], g0[j], pos, negp, fr))
     # Second pass: split the cells by the hyperplanes that cut the node.
     Cell = tuple[list, list, list, dict[int, bool], IntPoint, np.ndarray, np.ndarray]
     cells: list[Cell] = [

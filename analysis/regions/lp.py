@@ -212,6 +212,69 @@ def _float_simplex(
     return float(u[2 * d] + t0), x, obj[n : n + m].copy()
 
 
+def _float_simplex_batch(
+    Ms: np.ndarray, max_iter: int = 200
+) -> list[tuple[float, np.ndarray, np.ndarray] | None]:
+    """:func:`_float_simplex` on a batch ``Ms`` of shape ``(k, m, d + 1)``, in lockstep.
+
+    Each problem pivots by its own rule; finished problems stop changing. Amortizes numpy's
+    per-call overhead over the ``k`` problems (e.g. one per unit of a layer).
+    """
+    k, m, d1 = Ms.shape
+    d = d1 - 1
+    b = Ms[:, :, d]
+    t0 = np.minimum(0.0, b.min(axis=1))
+    n = 2 * d + 1
+    N = n + m + 1
+    T = np.zeros((k, m + 2, N + 1))
+    T[:, :m, :d] = -Ms[:, :, :d]
+    T[:, :m, d : 2 * d] = Ms[:, :, :d]
+    T[:, : m + 1, 2 * d] = 1.0
+    idx = np.arange(m + 1)
+    T[:, idx, n + idx] = 1.0
+    T[:, :m, N] = b - t0[:, None]
+    T[:, m, N] = 1.0 - t0
+    T[:, m + 1, 2 * d] = -1.0
+    basis = np.tile(np.arange(n, N), (k, 1))
+    eps = 1e-12
+    failed = np.zeros(k, dtype=bool)
+    done = False
+    for _ in range(max_iter):
+        obj = T[:, m + 1, :N]
+        e = obj.argmin(axis=1)
+        act = np.nonzero((obj[np.arange(k), e] < -eps) & ~failed)[0]
+        if act.size == 0:
+            done = True
+            break
+        ea = e[act]
+        Ta = T[act]
+        ar = np.arange(act.size)
+        col = Ta[ar, :, ea]
+        colc = col[:, : m + 1]
+        pos = colc > eps
+        bad = ~pos.any(axis=1)
+        if bad.any():
+            failed[act[bad]] = True
+        ratios = np.full(colc.shape, np.inf)
+        np.divide(Ta[:, : m + 1, N], colc, out=ratios, where=pos)
+        r = ratios.argmin(axis=1)
+        prow = Ta[ar, r, :] / Ta[ar, r, ea][:, None]
+        Ta -= col[:, :, None] * prow[:, None, :]
+        Ta[ar, r, :] = prow
+        keep = ~bad
+        T[act[keep]] = Ta[keep]
+        basis[act[keep], r[keep]] = ea[keep]
+    out: list[tuple[float, np.ndarray, np.ndarray] | None] = []
+    for i in range(k):
+        if failed[i] or not done:
+            out.append(None)
+            continue
+        u = np.zeros(N)
+        u[basis[i]] = T[i, : m + 1, N]
+        out.append((float(u[2 * d] + t0[i]), u[:d] - u[d : 2 * d], T[i, m + 1, n : n + m].copy()))
+    return out
+
+
 def _verify_point(
     rows: Sequence[Sequence[int]], consts: Sequence[int], x: np.ndarray
 ) -> IntPoint | None:
@@ -359,8 +422,11 @@ def _decide(
     box: tuple[Sequence[int], Sequence[int], int] | None,
     M: np.ndarray,
     scale: np.ndarray,
+    res: Any = False,
 ) -> IntPoint | None:
-    res = _float_simplex(M)
+    """Decide one system from its float LP result ``res`` (solved here when ``False``)."""
+    if res is False:
+        res = _float_simplex(M)
     if res is not None:
         t, x, y = res
         if t > 1e-9:
@@ -376,6 +442,27 @@ def _decide(
         return None
     den = math.lcm(*(v.denominator for v in xe)) if xe else 1
     return tuple(int(v * den) for v in xe), den
+
+
+def _int_interior_batch(
+    rows: Sequence[Sequence[int]],
+    consts: Sequence[int],
+    extra: Sequence[tuple[Sequence[int], int]],
+    box: tuple[Sequence[int], Sequence[int], int] | None,
+    fl: tuple[np.ndarray, np.ndarray],
+    fl_extra: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> list[IntPoint | None]:
+    """:func:`_int_interior` of ``rows + [extra[i]]`` for every ``i`` (rows all nonzero).
+
+    The float LPs run as one batch; each answer is certified exactly as in the single case.
+    """
+    FM, FS = fl
+    Ms = np.stack([np.vstack([FM, fr]) for fr, _ in fl_extra])
+    results = _float_simplex_batch(Ms)
+    out = []
+    for (row, c), (_fr, fs), res, M in zip(extra, fl_extra, results, Ms):
+        out.append(_decide([*rows, row], [*consts, c], box, M, np.concatenate([FS, fs]), res))
+    return out
 
 
 def interior_point(
