@@ -40,7 +40,7 @@ import numpy as np
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box, normalize_domain
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
-from analysis.regions.lp import IntPoint, _float_system, _int_interior, _int_interior_batch
+from analysis.regions.lp import IntPoint, _decide_batch, _float_system, _int_interior
 from analysis.regions.types import Inequality, Region
 
 __all__ = ["count_regions_lp", "iter_regions_lp", "layerwise_upper_bound"]
@@ -171,13 +171,10 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
             requests += [(j, 1), (j, -1)]
     answers: dict[tuple[int, int], IntPoint | None] = {}
     if requests:
-        extra = [(G[j] if sg > 0 else tuple(-v for v in G[j]), sg * g0[j]) for j, sg in requests]
-        fl_extra = [(frs[j][0] if sg > 0 else -frs[j][0], frs[j][1]) for j, sg in requests]
-        if base_rows:
-            pts = _int_interior_batch(base_rows, base_consts, extra, net.box, (FM, FS), fl_extra)
-        else:
-            pts = [_int_interior([row], [c]) for row, c in extra]
-        answers = dict(zip(requests, pts))
+        systems = [
+            _system(base_rows, base_consts, FM, FS, G[j], g0[j], sg, frs[j]) for j, sg in requests
+        ]
+        answers = dict(zip(requests, _solve(systems, net.box)))
     cuts: list[Any] = []
     for j, fr in frs.items():
         v = vals[j]
@@ -198,24 +195,38 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
         (base_rows, base_consts, list(node.units), dict(fixed), node.point, FM, FS)
     ]
     for idx, (j, g, c, pos0, neg0, fr) in enumerate(cuts):
-        new_cells: list[Cell] = []
-        for rows, consts, units, signs, pt, fm, fs in cells:
-            if idx == 0:
-                p_pos, p_neg = pos0, neg0
-            else:
-                v = _value(g, c, pt)
+        if idx == 0:
+            pairs = [(pos0, neg0)]
+        else:
+            reqs: list[tuple[int, int]] = []
+            vs = []
+            for ci, cell in enumerate(cells):
+                v = _value(g, c, cell[4])
+                vs.append(v)
                 if v != 0:
-                    sg = 1 if v > 0 else -1
-                    other = _lp(rows, consts, fm, fs, g, c, -sg, net.box, fr)
-                    if other is None:
-                        signs[j] = v > 0
-                        new_cells.append((rows, consts, units, signs, pt, fm, fs))
-                        continue
-                    p_pos, p_neg = (pt, other) if v > 0 else (other, pt)
+                    reqs.append((ci, -1 if v > 0 else 1))
                 else:
-                    p_pos = _lp(rows, consts, fm, fs, g, c, 1, net.box, fr)
-                    p_neg = _lp(rows, consts, fm, fs, g, c, -1, net.box, fr)
-            assert p_pos is not None and p_neg is not None  # the hyperplane cuts this cell
+                    reqs += [(ci, 1), (ci, -1)]
+            systems = [
+                _system(cells[ci][0], cells[ci][1], cells[ci][5], cells[ci][6], g, c, sg, fr)
+                for ci, sg in reqs
+            ]
+            ans = dict(zip(reqs, _solve(systems, net.box)))
+            pairs = []
+            for ci, v in enumerate(vs):
+                pt = cells[ci][4]
+                if v > 0:
+                    pairs.append((pt, ans[(ci, -1)]))
+                elif v < 0:
+                    pairs.append((ans[(ci, 1)], pt))
+                else:
+                    pairs.append((ans[(ci, 1)], ans[(ci, -1)]))
+        new_cells: list[Cell] = []
+        for (rows, consts, units, signs, pt, fm, fs), (p_pos, p_neg) in zip(cells, pairs):
+            if p_pos is None or p_neg is None:
+                signs[j] = p_neg is None
+                new_cells.append((rows, consts, units, signs, pt, fm, fs))
+                continue
             for sg, p_new in ((1, p_pos), (-1, p_neg)):
                 row = g if sg > 0 else tuple(-v for v in g)
                 frow, fsc = (fr[0] if sg > 0 else -fr[0]), fr[1]
@@ -258,7 +269,7 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
     return out
 
 
-def _lp(
+def _system(
     rows: list,
     consts: list,
     fm: np.ndarray,
@@ -266,18 +277,25 @@ def _lp(
     g: tuple[int, ...],
     c: int,
     sg: int,
-    box: Any,
     fr: tuple[np.ndarray, np.ndarray],
-) -> IntPoint | None:
-    """An interior point of ``{rows . x + consts > 0, sg * (g . x + c) > 0}`` or None."""
+) -> tuple[list, list, np.ndarray, np.ndarray]:
+    """The system ``{rows . x + consts > 0, sg * (g . x + c) > 0}`` with its float rows."""
     row = g if sg > 0 else tuple(-v for v in g)
     frow, fsc = fr
-    return _int_interior(
+    return (
         [*rows, row],
         [*consts, sg * c],
-        box,
-        (np.vstack([fm, frow if sg > 0 else -frow]), np.concatenate([fs, fsc])),
+        np.vstack([fm, frow if sg > 0 else -frow]),
+        np.concatenate([fs, fsc]),
     )
+
+
+def _solve(systems: list, box: Any) -> list[IntPoint | None]:
+    """Exact interior points (or None) of the systems; float LPs batched."""
+    if len(systems) == 1:
+        rows, consts, M, scale = systems[0]
+        return [_int_interior(rows, consts, box, (M, scale))]
+    return _decide_batch(systems, box)
 
 
 def _region(net: _IntNet, node: _Node) -> Region:

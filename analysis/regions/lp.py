@@ -444,24 +444,31 @@ def _decide(
     return tuple(int(v * den) for v in xe), den
 
 
-def _int_interior_batch(
-    rows: Sequence[Sequence[int]],
-    consts: Sequence[int],
-    extra: Sequence[tuple[Sequence[int], int]],
+def _decide_batch(
+    systems: Sequence[tuple[list, list, np.ndarray, np.ndarray]],
     box: tuple[Sequence[int], Sequence[int], int] | None,
-    fl: tuple[np.ndarray, np.ndarray],
-    fl_extra: Sequence[tuple[np.ndarray, np.ndarray]],
 ) -> list[IntPoint | None]:
-    """:func:`_int_interior` of ``rows + [extra[i]]`` for every ``i`` (rows all nonzero).
+    """:func:`_int_interior` of many systems ``(rows, consts, M, scale)`` (``M`` and
+    ``scale`` from :func:`_float_system`; rows all nonzero).
 
-    The float LPs run as one batch; each answer is certified exactly as in the single case.
+    The float LPs run as one batch, padded to a common row count with the harmless row
+    ``0 . x + 1 >= t`` (implied by ``t <= 1``); each answer is certified exactly as in the
+    single case.
     """
-    FM, FS = fl
-    Ms = np.stack([np.vstack([FM, fr]) for fr, _ in fl_extra])
+    if not systems:
+        return []
+    mmax = max(M.shape[0] for _, _, M, _ in systems)
+    d1 = systems[0][2].shape[1]
+    Ms = np.zeros((len(systems), mmax, d1))
+    Ms[:, :, -1] = 1.0
+    for i, (_, _, M, _) in enumerate(systems):
+        Ms[i, : M.shape[0]] = M
     results = _float_simplex_batch(Ms)
     out = []
-    for (row, c), (_fr, fs), res, M in zip(extra, fl_extra, results, Ms):
-        out.append(_decide([*rows, row], [*consts, c], box, M, np.concatenate([FS, fs]), res))
+    for (rows, consts, M, scale), res in zip(systems, results):
+        if res is not None:
+            res = (res[0], res[1], res[2][: M.shape[0]])
+        out.append(_decide(rows, consts, box, M, scale, res))
     return out
 
 
