@@ -314,20 +314,46 @@ def test_count_cells_hand_counts(lines, expected, why):
     assert _count_cells(S, B, 4) == expected, why  # equality
 
 
-@given(data=st.data(), n=st.integers(17, 26))
-@settings(max_examples=6, deadline=None)
-def test_wide_layer_matches_lattice_and_exact_path(data, n):
-    """Equality on wide shallow and deep layers (the many-unit splitting): with the Zaslavsky
-    count, and with the all-exact path (patterns and exact vertices); small integer weights
-    make concurrent and coincident lines common."""
-    net = int_net(data.draw, (2, n, 1))
+def _exact_leaves(net, box, exact_only):
+    """{pattern: set of exact vertices} of every region, without building Fractions."""
+    leaves = _leaves(net, box, _Budget(None, None, None), exact_only)
+    return {pattern: {v[:3] for v in verts} for pattern, verts in leaves}
+
+
+@pytest.mark.parametrize("many", [2, 5])
+@given(data=st.data(), widths=st.sampled_from([(2, 7, 1), (2, 9, 3, 1), (2, 4, 8, 2, 1)]))
+@settings(max_examples=12, deadline=None)
+def test_many_unit_splitting_matches_exact_path(many, data, widths):
+    """Equality with the all-exact path (patterns and exact vertices) when polygons cut by
+    more than ``many`` units are split with batched certified signs; small integer weights
+    make concurrent and coincident lines and vertices on lines common."""
+    from analysis.regions import _polygon_fast
+
+    net = int_net(data.draw, widths, lo=-2, hi=2)
+    box = [(-2, 2), (-1, 2)]
+    exact = _exact_leaves(net, box, True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_polygon_fast, "_MANY", many)
+        assert _exact_leaves(net, box, False) == exact  # equality of patterns and vertices
+        assert count_regions_polygon(net, box) == len(exact)  # equality
+
+
+@pytest.mark.parametrize("n", [45, 60])
+def test_wide_layer_matches_lattice(n):
+    """Equality with the Zaslavsky count on a wide layer of small-integer lines (the batched
+    splitting at its default threshold, many concurrent lines)."""
+    rng = np.random.default_rng(n)
+    net = ReLUNetwork(
+        [rng.integers(-3, 4, (n, 2)).astype(float), np.ones((1, n))],
+        [rng.integers(-3, 4, n).astype(float), np.zeros(1)],
+    )
     box = [(-2, 2), (-1, 2)]
     assert count_regions_polygon(net, box) == count_arrangement(net, box)  # equality
-    deep = int_net(data.draw, (2, n, 3, 1), lo=-1, hi=1)
-    fast = {p.pattern: set(p.vertices) for p in iter_polygons(deep, box)}
-    exact = {p.pattern: set(p.vertices) for p in iter_polygons(deep, box, exact_only=True)}
-    assert fast == exact  # equality of patterns and exact vertices
-    assert count_regions_polygon(deep, box) == len(exact)  # equality
+    deep = ReLUNetwork(
+        [*net.weights[:1], np.ones((2, n)), np.ones((1, 2))],
+        [*net.biases[:1], np.array([-1.0, 2.0]), np.zeros(1)],
+    )
+    assert count_regions_polygon(deep, box) == len(_exact_leaves(deep, box, True))  # equality
 
 
 @given(seed=st.integers(0, 999))
