@@ -358,13 +358,14 @@ def _farkas(
     d = len(rows[0])
     if box is not None:
         # exact dyadic multipliers of the unnormalized rows (y was for normalized rows)
-        ratios = [float(v).as_integer_ratio() for v in np.clip(y, 0.0, None) / scale]
+        nz = np.nonzero(y > 0)[0]
+        ratios = [float(v).as_integer_ratio() for v in y[nz] / scale[nz]]
         den_y = max(q for _, q in ratios)
-        Y = [p * (den_y // q) for p, q in ratios]
-        r = [sum(Yi * row[j] for Yi, row in zip(Y, rows) if Yi) for j in range(d)]
+        Y = [(int(i), p * (den_y // q)) for i, (p, q) in zip(nz, ratios)]
+        r = [sum(Yi * rows[i][j] for i, Yi in Y) for j in range(d)]
         lo, hi, den = box
         top = sum(rj * (hi[j] if rj > 0 else lo[j]) for j, rj in enumerate(r))
-        yb = sum(Yi * c for Yi, c in zip(Y, consts) if Yi)
+        yb = sum(Yi * consts[i] for i, Yi in Y)
         if top + yb * den <= 0:
             return True
     support = [i for i in range(len(rows)) if y[i] > 1e-9 * ymax]
