@@ -22,13 +22,13 @@ region counts when it meets the open box in a full-dimensional set.
 
 Methods (each exact; ``method="auto"`` picks the first that applies):
 
-==============  ================================================================
-``"oned"``      1 input: exact breakpoints layer by layer
-``"arrangement"`` 1 hidden layer, any input dimension: Zaslavsky's theorem
-``"polygon"``   2 inputs on a box, any depth: exact polygon splitting
-``"lp"``        any input dimension, any depth: layer-wise subdivision with LPs
-``"brute"``     small networks: every activation pattern tested by an exact LP
-==============  ================================================================
+=================  ==============================================================
+``"oned"``         1 input: exact breakpoints layer by layer
+``"arrangement"``  1 hidden layer, any input dimension: Zaslavsky's theorem
+``"polygon"``      2 inputs on a box, any depth: exact polygon splitting
+``"lp"``           any input dimension, any depth: layer-wise subdivision with LPs
+``"brute"``        small networks: every activation pattern tested by an exact LP
+=================  ==============================================================
 """
 
 from __future__ import annotations

@@ -60,12 +60,23 @@ def shares_facet(r1: Region, r2: Region, hyperplane: tuple[Sequence[int], int]) 
     """
     a, b = [Fraction(v) for v in hyperplane[0]], Fraction(hyperplane[1])
     key = _key(Inequality(tuple(a), b))[0]
+    ineqs = [*r1.inequalities, *r2.inequalities]
+    keys = [_key(q)[0] if any(q.a) else None for q in ineqs]
+    return _shares(ineqs, keys, key)
+
+
+def _shares(ineqs: Sequence[Inequality], keys: Sequence[Any], key: Any) -> bool:
+    """:func:`shares_facet` with the inequalities' hyperplane keys precomputed."""
+    a = [Fraction(v) for v in key[0]]
+    b = Fraction(key[1])
     p = next(i for i, v in enumerate(a) if v != 0)
     rows, consts = [], []
-    for q in (*r1.inequalities, *r2.inequalities):
-        if not any(q.a) or _key(q)[0] == key:
-            if not any(q.a) and q.b <= 0:
+    for q, k in zip(ineqs, keys):
+        if k is None:
+            if q.b <= 0:
                 return False
+            continue
+        if k == key:
             continue
         f = q.a[p] / a[p]
         row = [q.a[j] - f * a[j] for j in range(len(a)) if j != p]
@@ -122,23 +133,43 @@ def region_graph(
         regions = enumerate_regions(net, domain, method, **opts)
     G = nx.Graph()
     groups: dict[Any, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    rkeys: list[list[Any]] = []
     for i, r in enumerate(regions):
         G.add_node(i, pattern=r.pattern, point=r.point, A=r.A, c=r.c, region=r)
         seen = set()
-        for q in r.inequalities:
-            if q.unit is None or not any(q.a):
+        ks = [_key(q) if any(q.a) else None for q in r.inequalities]
+        rkeys.append([k[0] if k else None for k in ks])
+        for q, ksg in zip(r.inequalities, ks):
+            if q.unit is None or ksg is None:
                 continue
-            key, sgn = _key(q)
+            key, sgn = ksg
             if (key, sgn) in seen:
                 continue
             seen.add((key, sgn))
             groups[key][0 if sgn > 0 else 1].append(i)
+    # First-layer pre-activations are the same affine maps everywhere, so across a facet on H
+    # every first-layer unit whose hyperplane is not H keeps its activation: pair only regions
+    # whose first-layer patterns agree off those units (a necessary condition; the LP decides).
+    key0: list[Any] = []
+    if net.depth >= 1:
+        for w, b in zip(net.exact_weights[0], net.exact_biases[0]):
+            key0.append(_key(Inequality(tuple(w), b))[0] if any(w) else None)
     for key, (pos, neg) in groups.items():
+        masked = {j for j, k0 in enumerate(key0) if k0 == key}
+
+        def bucket(i: int, masked: set[int] = masked) -> tuple:
+            first = regions[i].pattern[0] if regions[i].pattern else ()
+            return tuple(None if j in masked else v for j, v in enumerate(first))
+
+        neg_by: dict[tuple, list[int]] = defaultdict(list)
+        for k in neg:
+            neg_by[bucket(k)].append(k)
         for i in pos:
-            for k in neg:
+            for k in neg_by.get(bucket(i), ()):
                 if G.has_edge(i, k) or i == k:
                     continue
-                if shares_facet(regions[i], regions[k], key):
+                ineqs = [*regions[i].inequalities, *regions[k].inequalities]
+                if _shares(ineqs, rkeys[i] + rkeys[k], key):
                     flips = tuple(
                         (l, j)
                         for l, (p1, p2) in enumerate(zip(regions[i].pattern, regions[k].pattern))
