@@ -252,3 +252,12 @@ def test_deep_random_net_patterns_are_realised():
     Z = [z > 0 for z in net.preactivations(pts)]
     sampled = {tuple(tuple(bool(v) for v in z[i]) for z in Z) for i in range(len(pts))}
     assert sampled <= set(pats)
+
+
+@pytest.mark.parametrize("domain", [None, [(-1e300, 1e300)] * 2])
+def test_extreme_magnitudes_no_overflow(domain):
+    # weights and biases from 1e-300 to 1e300: the float candidates overflow, exact decides
+    W = [[[1e300, 0], [0, 1e-300], [1e-300, 1e300]], [[1, 1, 1]], [[1]]]
+    B = [[1e-300, -1e300, 0], [1e-300], [0]]
+    net = ReLUNetwork(W, B)
+    assert count_regions_lp(net, domain) == count_regions_brute(net, domain)  # equality

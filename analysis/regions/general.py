@@ -152,7 +152,7 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
     if base_rows:
         FM, FS = _float_system(base_rows, base_consts)
     else:
-        FM, FS = np.empty((0, d + 1)), np.empty(0)
+        FM, FS = np.empty((0, d + 1)), np.empty((0, 2))
     fixed: dict[int, bool] = {}
     # First pass, on the whole node: resolve units whose hyperplane misses it (1 LP each,
     # solved as one batch).

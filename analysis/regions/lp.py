@@ -147,19 +147,30 @@ def exact_interior_point(
 def _float_rows(
     rows: Sequence[Sequence[int]], consts: Sequence[int]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Rows ``[a | b]`` as float64 (huge rows divided by ``2^shift``) and the shifts."""
+    """Rows ``[a | b] / 2^e`` as float64, ``2^e <= max |a_j| < 2^(e+1)``, and the ``e``.
+
+    Integer true division is correctly rounded and cannot overflow for ``a``; a constant
+    too large for a float is clamped (the float LP only proposes; exact checks decide).
+    """
     out = np.empty((len(rows), len(rows[0]) + 1))
-    shifts = np.zeros(len(rows))
+    exps = np.zeros(len(rows))
     for i, (r, c) in enumerate(zip(rows, consts)):
-        big = max(max(abs(v) for v in r), abs(c)).bit_length()
-        sh = big - 60
-        if sh > 0:  # approximate: only a candidate, verified exactly afterwards
-            vals = [v >> sh for v in r] + [c >> sh]
-            shifts[i] = sh
-        else:
+        e = max(abs(v) for v in r).bit_length() - 1
+        if e < 1000 and abs(c) < (1 << 1000):
             vals = [*r, c]
+            if e > 0:
+                vals = [v / 2.0**e for v in vals]
+        else:
+            p2 = 1 << e
+            vals = [v / p2 for v in r]
+            try:
+                vals.append(c / p2)
+            except OverflowError:
+                vals.append(1e300 if c > 0 else -1e300)
         out[i] = vals
-    return out, shifts
+        exps[i] = e
+    np.clip(out[:, -1], -1e300, 1e300, out=out[:, -1])
+    return out, exps
 
 
 def _float_simplex(
@@ -343,7 +354,8 @@ def _farkas(
 ) -> bool:
     """Exactly verify that ``{rows . x + consts > 0}`` is empty from float duals ``y``.
 
-    ``y`` are the duals of the rows divided by ``scale`` (the normalized rows of the float LP).
+    ``y`` are the duals of the normalized rows of the float LP; row ``i`` was divided by
+    ``scale[i, 0] * 2^scale[i, 1]``.
 
     Any ``Y >= 0, Y != 0`` with ``max over x of Y^T (A x + b) <= 0`` proves emptiness (a
     strict solution would make it ``> 0``). With a bounding ``box`` (integer ``lo, hi`` over a
@@ -353,13 +365,18 @@ def _farkas(
     as an integer null vector of ``A_S^T``.
     """
     ymax = float(np.max(y)) if y.size else 0.0
-    if not ymax > 0:
+    if not (ymax > 0 and math.isfinite(ymax) and np.all(np.isfinite(scale))):
         return False
     d = len(rows[0])
     if box is not None:
         # exact dyadic multipliers of the unnormalized rows (y was for normalized rows)
         nz = np.nonzero(y > 0)[0]
-        ratios = [float(v).as_integer_ratio() for v in y[nz] / scale[nz]]
+        ratios = [
+            (p, q << int(e))
+            for (p, q), e in zip(
+                (float(v).as_integer_ratio() for v in y[nz] / scale[nz, 0]), scale[nz, 1]
+            )
+        ]
         den_y = max(q for _, q in ratios)
         Y = [(int(i), p * (den_y // q)) for i, (p, q) in zip(nz, ratios)]
         r = [sum(Yi * rows[i][j] for i, Yi in Y) for j in range(d)]
@@ -383,10 +400,13 @@ def _farkas(
 def _float_system(
     rows: Sequence[Sequence[int]], consts: Sequence[int]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Float rows ``[a | b]`` normalized to ``|a| = 1`` and their scales (nonzero rows)."""
-    M, shifts = _float_rows(rows, consts)
+    """Float rows ``[a | b]`` normalized to ``|a| = 1`` and their scales (nonzero rows).
+
+    The scale of row ``i`` is ``norm_i * 2^e_i``, stored as the pair ``(norm_i, e_i)``.
+    """
+    M, exps = _float_rows(rows, consts)
     norms = np.linalg.norm(M[:, :-1], axis=1)
-    return M / norms[:, None], norms * np.exp2(shifts)
+    return M / norms[:, None], np.column_stack([norms, exps])
 
 
 def _int_interior(
@@ -427,7 +447,8 @@ def _decide(
 ) -> IntPoint | None:
     """Decide one system from its float LP result ``res`` (solved here when ``False``)."""
     if res is False:
-        res = _float_simplex(M)
+        with np.errstate(all="ignore"):  # overflow/NaN only spoils a candidate
+            res = _float_simplex(M)
     if res is not None:
         t, x, y = res
         if t > 1e-9:
@@ -464,7 +485,8 @@ def _decide_batch(
     Ms[:, :, -1] = 1.0
     for i, (_, _, M, _) in enumerate(systems):
         Ms[i, : M.shape[0]] = M
-    results = _float_simplex_batch(Ms)
+    with np.errstate(all="ignore"):  # overflow/NaN only spoils a candidate
+        results = _float_simplex_batch(Ms)
     out = []
     for (rows, consts, M, scale), res in zip(systems, results):
         if res is not None:
