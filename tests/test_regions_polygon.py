@@ -246,6 +246,10 @@ def test_parallel_count_equals_serial(pool):
             assert count_regions_polygon(net, box, executor=ex, parts=parts) == serial
         with pytest.raises(RegionLimitExceeded):
             count_regions_polygon(net, box, executor=ex, max_regions=serial - 1)
+        shallow = ReLUNetwork.random((2, 9, 1), seed=5)  # one hidden layer: a single task
+        assert count_regions_polygon(shallow, box, executor=ex) == count_arrangement(
+            shallow, box
+        )  # equality with the lattice count
 
 
 @pytest.mark.parametrize("scale", [1e200, 1e-300])

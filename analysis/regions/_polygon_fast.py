@@ -167,7 +167,8 @@ def _float_layer(fn: _FastNet, l: int, Hf: np.ndarray, EH: np.ndarray) -> tuple[
     return Zf, EZ, AB
 
 
-_MANY = 40  # polygons cut by more units are split by _split_many
+_MANY = 24  # polygons cut by more units are split by _split_many
+_EVAL = 12  # there, pieces with more undecided units test them all at once
 
 
 def _split_many(
@@ -198,10 +199,11 @@ def _split_many(
                 continue
         rem0.append(a)
     out = []
+    signers: dict[int, Callable[[list[_Vertex]], list[int]]] = {}
     work = [(pverts, plines, np.array(rem0, dtype=np.intp), sg0, False)]
     while work:
         pv, pl, rem, sg, fresh = work.pop()
-        if fresh and len(rem) > _MANY // 2:
+        if fresh and len(rem) > _EVAL:
             V = np.array([[v[3] for v in pv], [v[4] for v in pv], [1.0] * len(pv)])
             with np.errstate(all="ignore"):
                 # a 3-term dot product in any order errs by at most 3u sum |terms|, well
@@ -220,7 +222,10 @@ def _split_many(
         a = int(rem[0])
         rest = rem[1:]
         j = todo[a]
-        signs = node.signer(j)(pv)
+        signer = signers.get(j)
+        if signer is None:
+            signer = signers[j] = node.signer(j)
+        signs = signer(pv)
         if 1 in signs and -1 in signs:
             cut = node.line(j)
             v2, l2 = _split(pv, pl, cut, signs, -1)
@@ -236,21 +241,41 @@ def _split_many(
     return out
 
 
+_Piece = tuple[tuple[int, ...], list[_Vertex], list[_Line]]  # layer-1 pattern, polygon
+
+
 def _count_fast(
-    net: ReLUNetwork, box: Any, budget: _Budget, shard: tuple[int, int] | None = None
+    net: ReLUNetwork, box: Any, budget: _Budget, first: list[_Piece] | None = None
 ) -> int:
     """The exact number of regions (see :func:`_leaves_fast` with ``count_only``)."""
-    for _ in _leaves_fast(net, box, budget, shard, count_only=True):
+    for _ in _leaves_fast(net, box, budget, first, count_only=True):
         pass
     return budget.found
+
+
+def _first_pieces(net: ReLUNetwork, box: Any) -> list[_Piece]:
+    """The regions of the first hidden layer, sorted by their exact patterns (depth >= 2).
+
+    Independent pieces of work: the regions below each are found from it alone
+    (``_leaves_fast(..., first=pieces)``), so they can be shared out among tasks in an order
+    that depends on the exact patterns only.
+    """
+    if net.depth < 2:
+        raise ValueError("sharing out the first layer's pieces needs two hidden layers")
+    out: list[_Piece] = []
+    for item in _leaves_fast(net, box, _Budget(None, None, None), stop_first=True):
+        out.append(item)  # type: ignore[arg-type]
+    out.sort(key=lambda it: it[0])
+    return out
 
 
 def _leaves_fast(
     net: ReLUNetwork,
     box: Any,
     budget: _Budget,
-    shard: tuple[int, int] | None = None,
+    first: list[_Piece] | None = None,
     count_only: bool = False,
+    stop_first: bool = False,
 ) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
     """Polygon splitting with certified float signs and exact fallback (same result).
 
@@ -262,13 +287,13 @@ def _leaves_fast(
     With ``count_only`` nothing is yielded and the regions are only counted (in
     ``budget.found``): at the last hidden layer a polygon is not split when the floats
     certify its cell count (:func:`~analysis.regions._polygon_geometry._count_cells`).
+    ``first``: start from these first-layer pieces instead of the box (see
+    :func:`_first_pieces`); ``stop_first``: yield the first layer's pieces and stop.
     """
     fn = _FastNet(net)
     K = net.depth
     verts, lines = _box_polygon(box)
     if K == 0:  # an affine map: the box is one region
-        if shard is not None and shard[0] != 0:
-            return
         budget.tick()
         yield (), verts
         return
@@ -276,6 +301,19 @@ def _leaves_fast(
     root: list[Item] = [(_Node(fn, 0, None), (), verts, lines)]
     H0 = np.array([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
     stack: list[tuple[int, list[Item], np.ndarray, np.ndarray]] = [(0, root, H0, np.zeros_like(H0))]
+    if first is not None:  # rebuild the first layer's float maps on the given pieces only
+        stack = []
+        if first:
+            Zf0, EZ0, _ = _float_layer(fn, 0, H0, np.zeros_like(H0))
+            M0 = np.array([pat for pat, _, _ in first], dtype=bool)
+            items0: list[Item] = [
+                (_Node(fn, 1, root[0][0], (M0, i)), (pat,), pv, pl)
+                for i, (pat, pv, pl) in enumerate(first)
+            ]
+            H1, E1 = Zf0[0] * M0[:, :, None], EZ0[0] * M0[:, :, None]
+            for start in range(len(items0), 0, -_CHUNK):
+                lo = max(0, start - _CHUNK)
+                stack.append((1, items0[lo:start], H1[lo:start], E1[lo:start]))
     while stack:
         l, items, Hf, EH = stack.pop()
         Zf, EZ, AB = _float_layer(fn, l, Hf, EH)
@@ -296,7 +334,7 @@ def _leaves_fast(
             todo_all[p].append(j)
         base_all = allpos.tolist()
         last = l + 1 == K
-        cells = last and count_only and not (shard is not None and l == 0 and shard[0] != 0)
+        cells = last and count_only
         if cells:  # the todo units' vertex values, in the order of todo_all
             Ssel, Bsel = S[todo_mask].tolist(), B[todo_mask].tolist()
             at = 0
@@ -335,8 +373,6 @@ def _leaves_fast(
                 pieces = _cut_pieces(pieces, node.signer(j), partial(node.line, j))
             for pv, pl, sg in pieces:
                 if last:
-                    if shard is not None and l == 0 and shard[0] != 0:
-                        continue  # one hidden layer: no sharding, task 0 counts all
                     budget.tick()
                     if not count_only:
                         full = [1 if b else 0 for b in base_all[p]]
@@ -356,19 +392,15 @@ def _leaves_fast(
         M = allpos[rows]
         if ov_i:
             M[ov_i, ov_j] = np.array(ov_v, dtype=bool)
-        if not count_only or (shard is not None and l == 0):
+        if not count_only or stop_first:
             Mi = M.view(np.int8).tolist()
             out_items = [
                 (nd, (*pat, tuple(Mi[i])), pv, pl) for i, (nd, pat, pv, pl) in enumerate(out_items)
             ]
-        if shard is not None and l == 0:
-            # keep this worker's share of the first layer's pieces, in an order fixed by the
-            # exact patterns alone (independent of floating point on the worker's machine)
-            part, parts = shard
-            order = sorted(range(len(out_items)), key=lambda i: out_items[i][1])
-            keep = sorted(order[part::parts])
-            out_items = [out_items[i] for i in keep]
-            rows, M = rows[keep], M[keep]
+        if stop_first:
+            for _, pat, pv, pl in out_items:
+                yield pat[0], pv, pl  # type: ignore[misc]
+            continue
         out_items = [
             (_Node(fn, l + 1, nd, (M, i)), pat, pv, pl)
             for i, (nd, pat, pv, pl) in enumerate(out_items)

@@ -46,7 +46,7 @@ from fractions import Fraction
 from typing import Any
 
 from analysis.networks import ReLUNetwork
-from analysis.regions._polygon_fast import _count_fast, _leaves_fast
+from analysis.regions._polygon_fast import _count_fast, _first_pieces, _leaves_fast
 from analysis.regions._polygon_geometry import (
     _Budget,
     _check,
@@ -231,9 +231,10 @@ def count_regions_polygon(
         certify the sign). Both give the same exact count; this slower path is the reference
         the tests compare with.
     executor : concurrent.futures.Executor, optional
-        Count in parallel: the pieces of the first hidden layer are shared out, by their exact
-        patterns, among ``parts`` independent tasks (a process pool, or a Dask/Ray executor);
-        the count is the same whatever the executor. Limits apply per task and to the total.
+        Count in parallel: the first hidden layer's pieces are computed once, then dealt out,
+        in the order of their exact patterns, to ``parts`` independent tasks (a process pool,
+        or a Dask/Ray executor) that each count the regions below theirs; the count is the
+        same whatever the executor. Limits apply per task and to the total.
     parts : int, optional
         Number of tasks (default 8).
 
@@ -265,15 +266,14 @@ def count_regions_polygon(
 def _count_shard(
     net: ReLUNetwork,
     domain: Any,
-    part: int,
-    parts: int,
+    pieces: list[Any],
     max_regions: int | None,
     time_budget: float | None,
 ) -> int:
-    """Count one worker's share (module level, so that process pools can pickle it)."""
+    """Count the regions below some first-layer pieces (module level, for process pools)."""
     box = _check(net, domain)
     budget = _Budget(max_regions, time_budget, None)
-    return _count_fast(net, box, budget, (part, parts))
+    return _count_fast(net, box, budget, pieces)
 
 
 def _count_parallel(
@@ -288,15 +288,20 @@ def _count_parallel(
 ) -> int:
     if exact_only:
         raise ValueError("exact_only is a serial reference path; do not pass an executor")
-    _check(net, domain)
+    box = _check(net, domain)
     _Budget(max_regions, time_budget, None)  # validate the limits here, not in the workers
     parts = 8 if parts is None else parts
     if not isinstance(parts, int) or parts < 1:
         raise ValueError(f"parts must be a positive int, got {parts!r}")
-    futures = [
-        executor.submit(_count_shard, net, domain, k, parts, max_regions, time_budget)
-        for k in range(parts)
-    ]
+    if net.depth < 2:  # nothing to share out: one task
+        futures = [executor.submit(count_regions_polygon, net, domain, max_regions, time_budget)]
+    else:
+        # the first layer once, here; its pieces dealt out in the order of their exact patterns
+        pieces = _first_pieces(net, box)
+        futures = [
+            executor.submit(_count_shard, net, domain, pieces[k::parts], max_regions, time_budget)
+            for k in range(min(parts, len(pieces)))
+        ]
     total = 0
     try:
         for fut in as_completed(futures):
