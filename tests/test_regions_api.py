@@ -266,3 +266,15 @@ def test_lp_agrees_with_polygon_and_oned_on_deep_nets(seed):
         # equality of two independent exact methods on deep networks (no brute force here:
         # 18 units in 6 layers)
         assert count_regions(net, box, method="lp") == count_regions(net, box, method=method)
+
+
+@given(small_nets(d=1), st.booleans())
+@SMALL
+def test_linear_kind_graph_merge_vs_1d_breakpoints(net, on_box):
+    # kind="linear" by merging facet-adjacent equal maps (region graph) against the 1-D
+    # method's own linear count (dropping breakpoints where the slope does not change)
+    pytest.importorskip("analysis.regions.oned")
+    dom = [(-2, 2)] if on_box else None
+    assert count_regions(net, dom, kind="linear", method="lp") == count_regions(
+        net, dom, kind="linear", method="oned"
+    )  # equality
