@@ -236,7 +236,8 @@ def count_regions_polygon(
         Seconds; stop with :class:`~analysis.regions.limits.RegionTimeBudgetExceeded`.
         Both errors carry ``lower_bound``, the regions found so far (a lower bound).
     progress : callable, optional
-        Called with the number of regions found so far, every 256 regions.
+        Called with the number of regions found so far each time it passes a multiple of
+        256, and with the count at the end.
     exact_only : bool
         Compute every pre-activation exactly instead of deciding signs by floating point with
         a rigorous error bound (falling back to exact integers when the bound does not
