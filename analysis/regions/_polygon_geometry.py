@@ -25,7 +25,8 @@ from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceede
 __all__: list[str] = []
 
 _Line = tuple[int, int, int]  # a x + b y + c = 0
-# (X, Y, W, x, y): W > 0, the exact point (X / W, Y / W) and its nearest floats x, y
+# (X, Y, W, x, y): W > 0, the exact point (X / W, Y / W) (not reduced: two 2x2 determinants
+# of primitive lines, so its size stays that of the lines) and its nearest floats x, y
 _Vertex = tuple[int, int, int, float, float]
 
 
@@ -58,9 +59,6 @@ def _meet(L1: _Line, L2: _Line) -> _Vertex:
     W = a1 * b2 - a2 * b1
     if W < 0:
         X, Y, W = -X, -Y, -W
-    g = math.gcd(X, Y, W)
-    if g > 1:
-        X, Y, W = X // g, Y // g, W // g
     return X, Y, W, _ratio(X, W), _ratio(Y, W)
 
 
