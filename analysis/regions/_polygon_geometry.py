@@ -26,7 +26,7 @@ __all__: list[str] = []
 
 _Line = tuple[int, int, int]  # a x + b y + c = 0
 # (X, Y, W, x, y): W > 0, the exact point (X / W, Y / W) (not reduced: two 2x2 determinants
-# of primitive lines, so its size stays that of the lines) and its nearest floats x, y
+# of primitive lines, so about twice their size) and its nearest floats x, y
 _Vertex = tuple[int, int, int, float, float]
 
 
