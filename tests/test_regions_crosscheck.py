@@ -105,22 +105,10 @@ def count(net: ReLUNetwork, domain, method: str, kind: str = "activation") -> in
     return count_regions(net, domain, kind=kind, method=method)
 
 
-def all_counts(net: ReLUNetwork, domain, methods, known_lp_bug: bool = False) -> dict[str, int]:
-    """Counts by each method; with ``known_lp_bug`` an lp RuntimeWarning drops that method.
-
-    The warning (float rows out of range in the lp filter) is pinned by the strict xfail
-    cases ``test_extreme_magnitudes_by_hand`` and ``test_deep_1d_float_weights``.
-    """
+def all_counts(net: ReLUNetwork, domain, methods) -> dict[str, int]:
     if currently_in_test_context():
         note(f"weights={net.exact_weights!r} biases={net.exact_biases!r} domain={domain!r}")
-    out = {}
-    for m in methods:
-        try:
-            out[m] = count(net, domain, m)
-        except RuntimeWarning:
-            if not (known_lp_bug and m == "lp"):
-                raise
-    return out
+    return {m: count(net, domain, m) for m in methods}
 
 
 # ------------------------------------------------------- independent reference: 1 input
@@ -378,7 +366,7 @@ def test_1d_methods_agree(net, box):
 @examples(20)
 @given(net=net_any(1, 3, 3, 6, NEAR), box=st.none() | boxes(1))
 def test_1d_methods_agree_near_ties(net, box):
-    got = all_counts(net, box, ["oned", "lp", "brute"], known_lp_bug=True)
+    got = all_counts(net, box, ["oned", "lp", "brute"])
     ref = ref_count_1d(net, box)
     assert set(got.values()) == {ref}, (got, ref)  # equality
 
@@ -437,7 +425,7 @@ def test_shallow_2d_plane_methods_agree(net):
 @examples(20)
 @given(net=networks(2, (4,), NEAR), box=boxes(2))
 def test_shallow_2d_near_ties(net, box):
-    got = all_counts(net, box, ["arrangement", "polygon", "lp", "brute"], known_lp_bug=True)
+    got = all_counts(net, box, ["arrangement", "polygon", "lp", "brute"])
     ref = ref_count_lines_box(shallow_lines(net), box)
     assert set(got.values()) == {ref}, (got, ref)  # equality
 
@@ -464,7 +452,7 @@ def test_deep_2d_box_methods_agree(net, box):
 @examples(15)
 @given(net=net_any(2, 2, 3, 5, NEAR), box=boxes(2))
 def test_deep_2d_near_ties(net, box):
-    got = all_counts(net, box, ["polygon", "lp", "brute"], known_lp_bug=True)
+    got = all_counts(net, box, ["polygon", "lp", "brute"])
     assert len(set(got.values())) == 1, got  # equality
 
 
@@ -740,8 +728,6 @@ def test_degenerate_3d_by_hand(W, b, expected, why):
 
 # ------------------------------------------ extreme magnitudes (exact values, found here)
 
-_LP_WARNS = "lp._int_interior: float rows scaled to zero norm or overflow (RuntimeWarning)"
-
 
 @pytest.mark.parametrize(
     "W, b, domain, method, expected, why",
@@ -757,15 +743,7 @@ _LP_WARNS = "lp._int_interior: float rows scaled to zero norm or overflow (Runti
             "kinks at 0 and -1e30",
         ),
         ([[[1, 1]], [[1]]], [[1e19], [0]], [(-1, 1), (-1, 1)], "polygon", 1, "line far away"),
-        pytest.param(
-            [[[1]], [[1]]],
-            [[-1e19], [0]],
-            None,
-            "lp",
-            2,
-            "one kink at x = 1e19",
-            marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS),
-        ),
+        pytest.param([[[1]], [[1]]], [[-1e19], [0]], None, "lp", 2, "one kink at x = 1e19"),
         pytest.param(
             [[[1, 0]], [[1]], [[1]]],
             [[-1e19], [0], [0]],
@@ -773,7 +751,6 @@ _LP_WARNS = "lp._int_interior: float rows scaled to zero norm or overflow (Runti
             "auto",
             2,
             "deep 2-input net on R^2 (auto is lp): one line x = 1e19",
-            marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS),
         ),
         pytest.param(
             [[[1, 1]], [[1]]],
@@ -782,7 +759,6 @@ _LP_WARNS = "lp._int_interior: float rows scaled to zero norm or overflow (Runti
             "auto",
             1,
             "shallow on a box (auto is arrangement): the line x + y = -1e19 misses the box",
-            marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS),
         ),
         pytest.param(
             [[[2.0**600, 1]], [[1]]],
@@ -791,7 +767,6 @@ _LP_WARNS = "lp._int_interior: float rows scaled to zero norm or overflow (Runti
             "arrangement",
             2,
             "the line 2^600 x + y = 0 through the centre halves the box",
-            marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS),
         ),
         pytest.param(
             [[[5e-324]], [[1]]],
@@ -810,13 +785,7 @@ _LP_WARNS = "lp._int_interior: float rows scaled to zero norm or overflow (Runti
             "kinks at 0 and -1e30 (auto is oned)",
         ),
         pytest.param(
-            [[[1e300], [1e-30]], [[1, 1]]],
-            [[0, 1], [0]],
-            None,
-            "lp",
-            3,
-            "kinks at 0 and -1e30",
-            marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS),
+            [[[1e300], [1e-30]], [[1, 1]]], [[0, 1], [0]], None, "lp", 3, "kinks at 0 and -1e30"
         ),
     ],
 )
@@ -890,12 +859,30 @@ NEAR_DEEP = ReLUNetwork(
     [
         "oned",
         "brute",
-        pytest.param(
-            "lp", marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_LP_WARNS)
-        ),
+        "lp",
     ],
 )
 def test_deep_1d_float_weights(method):
     """Weights 0.1, 0.2, 0.3 over three layers: the integer rows grow past float range."""
     # equality with the independent 1-D reference (kinks at -1, 1 and about 57)
     assert count(NEAR_DEEP, None, method) == ref_count_1d(NEAR_DEEP) == 4
+
+
+@pytest.mark.parametrize(
+    "W, b",
+    [
+        # lines x + y = -1, x + y = -1/2, 2x + y = -2, x = -1/2: by hand 1 + 4 lines + 4 simple
+        # crossings inside the box = 9 (x + y = -1/2 meets 2x + y = -2 at y = 1, outside)
+        ([[-2, -2], [-2, -2], [-2, -1], [-2, 0]], [-2, -1, -2, -1]),
+        ([[0.1, 0.1], [0.1, 0.1], [0.1, 0.2], [0.3, 0.1]], [0.1, 0.2, 0.3, 0.3]),
+    ],
+)
+def test_shallow_box_regressions(W, b):
+    """Cases where an intermediate polygon engine once counted 8 instead of 9."""
+    net = ReLUNetwork([W, [[1] * len(W)]], [b, [0]])
+    box = [(F(-2), F(1, 2))] * 2
+    ref = ref_count_lines_box(shallow_lines(net), box)
+    got = all_counts(net, box, ["arrangement", "polygon", "lp", "brute"])
+    assert set(got.values()) == {ref}, (got, ref)  # equality with Euler's formula
+    if W[0] == [-2, -2]:
+        assert ref == 9  # equality (hand count above)
