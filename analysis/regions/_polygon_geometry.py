@@ -253,7 +253,7 @@ def _sgn(v: int) -> int:
     return (v > 0) - (v < 0)
 
 
-_CELLS_MAX_LINES = 16  # beyond this many cutting lines, split the polygon instead
+_CELLS_MAX_LINES = 32  # beyond this many cutting lines, split the polygon instead
 _EPS = 2.0**-53
 _TINY = 1e-300  # covers the absolute error of every product that underflows
 
