@@ -4,7 +4,7 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from theory import symbols
+from theory import derivation, symbols
 from theory.derivation import Derivation, derive, latex, register, registered
 
 
@@ -31,7 +31,10 @@ def test_latex_of_containers():
     assert latex("word") == r"\text{word}"
 
 
-def test_register_and_derive_unknown():
+def test_register_and_derive_unknown(monkeypatch):
+    # a private copy of the registry, so the tiny derivation does not leak into other tests
+    monkeypatch.setattr(derivation, "_REGISTRY", dict(derivation._REGISTRY))
+
     @register
     def _tiny_test_derivation() -> Derivation:
         """A tiny derivation."""
