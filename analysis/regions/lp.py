@@ -156,8 +156,9 @@ def _float_rows(
     exps = np.zeros(len(rows))
     for i, (r, c) in enumerate(zip(rows, consts)):
         e = max(abs(v) for v in r).bit_length() - 1
+        vals: list[float]
         if e < 1000 and abs(c) < (1 << 1000):
-            vals = [*r, c]
+            vals = [float(v) for v in (*r, c)]
             if e > 0:
                 vals = [v / 2.0**e for v in vals]
         else:
