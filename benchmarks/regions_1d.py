@@ -36,6 +36,7 @@ from analysis.constructions import construction_region_count, max_regions_networ
 from analysis.networks import ReLUNetwork  # noqa: E402
 from analysis.regions._oned_fast import outer_breakpoints  # noqa: E402
 from analysis.regions.oned import count_regions_1d  # noqa: E402
+from analysis.regions.sampling import sampled_pattern_count  # noqa: E402
 
 
 def peak_rss_mib() -> float:
@@ -50,25 +51,8 @@ def sampled_patterns(net: ReLUNetwork, n_samples: int, seed: int = 0) -> tuple[i
     t0 = time.perf_counter()
     outer = outer_breakpoints(net)
     lo, hi = (-1.0, 1.0) if outer is None else (float(outer[0]) - 1.0, float(outer[1]) + 1.0)
-    rng = np.random.default_rng(seed)
-    found: set = set()
-    n_units = sum(net.hidden_widths)
-    for s in range(0, n_samples, 1 << 17):
-        x = rng.uniform(lo, hi, size=(min(1 << 17, n_samples - s), 1))
-        parts, h = [], x
-        with np.errstate(over="ignore", invalid="ignore"):
-            for W, B in zip(net.weights[:-1], net.biases[:-1]):
-                z = h @ W.T + B
-                parts.append(z > 0)
-                h = np.maximum(z, 0.0)
-        bits = np.concatenate(parts, axis=1)
-        if n_units <= 64:  # one integer key per pattern
-            weights = np.left_shift(np.uint64(1), np.arange(n_units, dtype=np.uint64))
-            keys = np.bitwise_or.reduce(np.where(bits, weights, np.uint64(0)), axis=1)
-            found.update(np.unique(keys).tolist())
-        else:
-            found.update(row.tobytes() for row in np.unique(np.packbits(bits, axis=1), axis=0))
-    return len(found), time.perf_counter() - t0
+    found = sampled_pattern_count(net, [(lo, hi)], n_samples=n_samples, seed=seed)
+    return found, time.perf_counter() - t0
 
 
 def timed(fn, *args, **kwargs):

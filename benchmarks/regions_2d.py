@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from analysis.networks import ReLUNetwork  # noqa: E402
 from analysis.regions.polygon2d import count_regions_polygon  # noqa: E402
+from analysis.regions.sampling import sampled_pattern_count  # noqa: E402
 
 BOX = [(-3.0, 3.0), (-3.0, 3.0)]
 
@@ -43,20 +44,10 @@ def he_net(widths: list[int], seed: int) -> ReLUNetwork:
     return ReLUNetwork(W, B)
 
 
-def sampled_patterns(
-    net: ReLUNetwork, n: int, seed: int = 0, chunk: int = 250_000
-) -> tuple[int, float]:
+def sampled_patterns(net: ReLUNetwork, n: int, seed: int = 0) -> tuple[int, float]:
     """Distinct activation patterns at ``n`` uniform points of the box (a lower bound)."""
-    rng = np.random.default_rng(seed)
     t = time.perf_counter()
-    seen: set[bytes] = set()
-    for start in range(0, n, chunk):
-        m = min(chunk, n - start)
-        X = np.column_stack([rng.uniform(lo, hi, m) for lo, hi in BOX])
-        bits = np.concatenate([z > 0 for z in net.preactivations(X)], axis=1)
-        packed = np.packbits(bits, axis=1)
-        seen.update(r.tobytes() for r in np.unique(packed, axis=0))
-    return len(seen), time.perf_counter() - t
+    return sampled_pattern_count(net, BOX, n_samples=n, seed=seed), time.perf_counter() - t
 
 
 def peak_rss_mib() -> float:
