@@ -123,3 +123,17 @@ def test_plot_functions_return_their_axes(tmp_path):
     assert plot_function_1d(one, ax=ax) is ax
     assert len(ax.lines[-1].get_xdata()) == 3  # equality: the three joints 0, 1, 2
     plt.close(fig)
+
+
+def test_bound_is_compared_with_the_limit_before_counting(capsys):
+    """A limit below the upper bound is announced before the count starts."""
+    from theory.networks import serra_upper_bound
+
+    assert main(["regions", "--construct", "4,4", "--max-regions", "10"]) == 2
+    err = capsys.readouterr().err
+    bound = serra_upper_bound([4, 4], 1)  # 25 for one input: (4 + 1)^2
+    assert f"upper bound on the count (Serra et al. 2018) is {bound}" in err
+    assert err.index("upper bound on the count") < err.index("more than max_regions")
+    # no note when the bound is within the limit
+    assert main(["regions", "--construct", "4,4", "--max-regions", "100"]) == 0
+    assert "upper bound on the count" not in capsys.readouterr().err

@@ -112,6 +112,19 @@ def _plot(net: ReLUNetwork, domain: Any, path: str) -> None:
     plt.close(fig)
 
 
+def _say_bound_against_limit(net: Any, max_regions: int) -> None:
+    """Before counting, compare Serra et al.'s upper bound with the limit and say so."""
+    from theory.networks import serra_upper_bound
+
+    bound = int(serra_upper_bound(list(net.hidden_widths), net.input_dim))
+    if bound > max_regions:
+        print(
+            f"physml regions: note: the upper bound on the count (Serra et al. 2018) is {bound}, "
+            f"above --max-regions {max_regions}: the count may stop at the limit",
+            file=sys.stderr,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Execute ``physml regions`` for parsed arguments (see the module documentation)."""
     from analysis.regions import count_regions
@@ -129,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
             def progress(n: int) -> None:
                 print(f"\r{n} regions ...", end="", file=sys.stderr, flush=True)
 
+        if args.max_regions is not None:
+            _say_bound_against_limit(net, args.max_regions)
         opts = {"max_regions": args.max_regions, "time_budget": args.time_budget}
         count = count_regions(
             net,
