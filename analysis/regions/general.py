@@ -27,11 +27,12 @@ bound on ``x``.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -40,7 +41,15 @@ import numpy as np
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box, normalize_domain
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
-from analysis.regions.lp import IntPoint, _decide_batch, _float_system, _int_interior
+from analysis.regions.lp import (
+    IntPoint,
+    _certify_batch,
+    _decide,
+    _float_box,
+    _float_simplex_arrays,
+    _float_system,
+    _point_of,
+)
 from analysis.regions.types import Inequality, Region
 
 __all__ = ["count_regions_lp", "iter_regions_lp", "layerwise_upper_bound"]
@@ -59,6 +68,13 @@ def layerwise_upper_bound(net: ReLUNetwork) -> int:
     """
     d = net.input_dim
     return math.prod(sum(math.comb(n, j) for j in range(d + 1)) for n in net.hidden_widths)
+
+
+@functools.lru_cache(maxsize=64)
+def _fbox_cached(
+    box: tuple[tuple[int, ...], tuple[int, ...], int],
+) -> tuple[np.ndarray, np.ndarray]:
+    return _float_box(box)
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,11 @@ class _IntNet:
         hi = tuple(int(b * den) for _, b in box)
         return _IntNet(self.Wi, self.bi, self.s, self.d, (lo, hi, den))
 
+    @property
+    def fbox(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Float bounds containing the box (rounded outward), or None."""
+        return None if self.box is None else _fbox_cached(self.box)
+
 
 @dataclass(frozen=True)
 class _Node:
@@ -103,6 +124,8 @@ class _Node:
     q: tuple[int, ...]
     S: int
     point: IntPoint
+    fm: Any = field(default=None, compare=False, repr=False)
+    fs: Any = field(default=None, compare=False, repr=False)
 
     @property
     def layer(self) -> int:
@@ -139,6 +162,67 @@ def _value(row: Sequence[int], c: int, pt: IntPoint) -> int:
     return sum(a * x for a, x in zip(row, X)) + c * den
 
 
+def _safe_rows(fm: np.ndarray, fs: np.ndarray) -> bool:
+    """Whether float rows are within ``2.01 u`` of their exact normalized values."""
+    if fm.shape[0] == 0:
+        return True
+    return bool(fs[:, 1].max() < 900 and np.abs(fm[:, -1]).max() < 1e290)
+
+
+#: One cell while a node is split: integer rows, constants, unit labels, signs decided so
+#: far, exact interior point, float rows, their scales, and whether those are safe.
+_Cell = tuple[list, list, list, dict, IntPoint, np.ndarray, np.ndarray, bool]
+
+
+def _solve_appended(
+    items: Sequence[tuple[_Cell, tuple[int, ...], int, np.ndarray, np.ndarray, bool]],
+    net: _IntNet,
+) -> list[IntPoint | None]:
+    """Exact interior points (or None) of ``cell`` with one row ``g . x + c > 0`` added.
+
+    ``items`` hold ``(cell, g, c, float row, its scale, its safety)``. One padded batch of
+    float LPs; answers certified by rigorous float bounds (:func:`lp._certify_batch`), the
+    rest decided exactly (:func:`lp._decide`: exact checks, then the exact simplex).
+    """
+    if not items:
+        return []
+    d1 = net.d + 1
+    mm = max(it[0][5].shape[0] for it in items) + 1
+    Ms = np.zeros((len(items), mm, d1))
+    Ms[:, :, -1] = 1.0  # padding row 0 . x + 1 > 0 (always true)
+    safe = np.empty(len(items), dtype=bool)
+    for i, (cell, _, _, frow, _, fsafe) in enumerate(items):
+        fm = cell[5]
+        m = fm.shape[0]
+        Ms[i, :m] = fm
+        Ms[i, m] = frow
+        safe[i] = cell[7] and fsafe
+    with np.errstate(all="ignore"):  # overflow/NaN only spoils a candidate
+        ok, t, x, y = _float_simplex_arrays(Ms)
+    status = _certify_batch(Ms, safe, ok, t, x, y, net.fbox)
+    out: list[IntPoint | None] = []
+    for i, (cell, g, c, frow, fsc, _) in enumerate(items):
+        st = status[i]
+        if st == 1:
+            out.append(_point_of(x[i]))
+        elif st == 0:
+            out.append(None)
+        else:
+            m = cell[5].shape[0]
+            res = (float(t[i]), x[i], y[i, : m + 1]) if ok[i] else None
+            out.append(
+                _decide(
+                    [*cell[0], g],
+                    [*cell[1], c],
+                    net.box,
+                    np.vstack([cell[5], frow]),
+                    np.vstack([cell[6], fsc]),
+                    res,
+                )
+            )
+    return out
+
+
 def _children(net: _IntNet, node: _Node) -> list[_Node]:
     """Split ``node`` by the hidden layer ``node.layer``; full-dimensional children only."""
     l = node.layer
@@ -147,54 +231,68 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
     cols = list(zip(*P))
     G = [tuple(sum(w * p for w, p in zip(wrow, col)) for col in cols) for wrow in Wi]
     g0 = [sum(w * v for w, v in zip(wrow, q)) + S * b for wrow, b in zip(Wi, bi)]
-    base_rows, base_consts = list(node.rows), list(node.consts)
     d = net.d
-    if base_rows:
-        FM, FS = _float_system(base_rows, base_consts)
+    if node.fm is not None:
+        FM, FS = node.fm, node.fs
+    elif node.rows:
+        FM, FS = _float_system(node.rows, node.consts)
     else:
         FM, FS = np.empty((0, d + 1)), np.empty((0, 2))
+    root: _Cell = (
+        list(node.rows),
+        list(node.consts),
+        list(node.units),
+        {},
+        node.point,
+        FM,
+        FS,
+        _safe_rows(FM, FS),
+    )
     fixed: dict[int, bool] = {}
-    # First pass, on the whole node: resolve units whose hyperplane misses it (1 LP each,
-    # solved as one batch).
-    requests: list[tuple[int, int]] = []  # (unit, side to test)
-    frs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    vals: dict[int, int] = {}
+    live = []
     for j, (g, c) in enumerate(zip(G, g0)):
-        if not any(g):
+        if any(g):
+            live.append(j)
+        else:
             fixed[j] = c > 0
-            continue
-        frs[j] = _float_system([g], [c])
-        v = vals[j] = _value(g, c, node.point)
+    # float rows of every live unit, both orientations, converted once per node
+    fr: dict[int, tuple[np.ndarray, np.ndarray, bool]] = {}
+    if live:
+        FG, FGS = _float_system([G[j] for j in live], [g0[j] for j in live])
+        for r, j in enumerate(live):
+            fr[j] = (FG[r], FGS[r], bool(FGS[r, 1] < 900 and abs(FG[r, -1]) < 1e290))
+
+    def item(cell: _Cell, j: int, sg: int) -> Any:
+        row, sc, ok = fr[j]
+        if sg > 0:
+            return (cell, G[j], g0[j], row, sc, ok)
+        return (cell, tuple(-v for v in G[j]), -g0[j], -row, sc, ok)
+
+    # First pass, on the whole node: which hyperplanes cut it (one batch of LPs).
+    vals = {j: _value(G[j], g0[j], node.point) for j in live}
+    requests: list[tuple[int, int]] = []
+    for j in live:
+        v = vals[j]
         if v != 0:
             requests.append((j, -1 if v > 0 else 1))
         else:
             requests += [(j, 1), (j, -1)]
-    answers: dict[tuple[int, int], IntPoint | None] = {}
-    if requests:
-        systems = [
-            _system(base_rows, base_consts, FM, FS, G[j], g0[j], sg, frs[j]) for j, sg in requests
-        ]
-        answers = dict(zip(requests, _solve(systems, net.box)))
-    cuts: list[Any] = []
-    for j, fr in frs.items():
+    answers = dict(zip(requests, _solve_appended([item(root, j, sg) for j, sg in requests], net)))
+    cuts: list[tuple[int, IntPoint | None, IntPoint | None]] = []
+    for j in live:
         v = vals[j]
-        pos: IntPoint | None
-        negp: IntPoint | None
         if v != 0:
             other = answers[(j, -1 if v > 0 else 1)]
             if other is None:
                 fixed[j] = v > 0
                 continue
-            pos, negp = (node.point, other) if v > 0 else (other, node.point)
+            cuts.append((j, *((node.point, other) if v > 0 else (other, node.point))))
         else:
-            pos, negp = answers[(j, 1)], answers[(j, -1)]
-        cuts.append((j, G[j], g0[j], pos, negp, fr))
+            cuts.append((j, answers[(j, 1)], answers[(j, -1)]))
     # Second pass: split the cells by the hyperplanes that cut the node.
-    Cell = tuple[list, list, list, dict[int, bool], IntPoint, np.ndarray, np.ndarray]
-    cells: list[Cell] = [
-        (base_rows, base_consts, list(node.units), dict(fixed), node.point, FM, FS)
-    ]
-    for idx, (j, g, c, pos0, neg0, fr) in enumerate(cuts):
+    cells: list[_Cell] = [root]
+    for idx, (j, pos0, neg0) in enumerate(cuts):
+        g, c = G[j], g0[j]
         if idx == 0:
             pairs = [(pos0, neg0)]
         else:
@@ -207,11 +305,7 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
                     reqs.append((ci, -1 if v > 0 else 1))
                 else:
                     reqs += [(ci, 1), (ci, -1)]
-            systems = [
-                _system(cells[ci][0], cells[ci][1], cells[ci][5], cells[ci][6], g, c, sg, fr)
-                for ci, sg in reqs
-            ]
-            ans = dict(zip(reqs, _solve(systems, net.box)))
+            ans = dict(zip(reqs, _solve_appended([item(cells[ci], j, sg) for ci, sg in reqs], net)))
             pairs = []
             for ci, v in enumerate(vs):
                 pt = cells[ci][4]
@@ -221,15 +315,17 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
                     pairs.append((ans[(ci, 1)], pt))
                 else:
                     pairs.append((ans[(ci, 1)], ans[(ci, -1)]))
-        new_cells: list[Cell] = []
-        for (rows, consts, units, signs, pt, fm, fs), (p_pos, p_neg) in zip(cells, pairs):
+        new_cells: list[_Cell] = []
+        frow, fsc, fok = fr[j]
+        for cell, (p_pos, p_neg) in zip(cells, pairs):
+            rows, consts, units, signs, pt, fm, fs, safe = cell
             if p_pos is None or p_neg is None:
                 signs[j] = p_neg is None
-                new_cells.append((rows, consts, units, signs, pt, fm, fs))
+                new_cells.append(cell)
                 continue
+            fs2 = np.vstack([fs, fsc])
             for sg, p_new in ((1, p_pos), (-1, p_neg)):
                 row = g if sg > 0 else tuple(-v for v in g)
-                frow, fsc = (fr[0] if sg > 0 else -fr[0]), fr[1]
                 new_cells.append(
                     (
                         [*rows, row],
@@ -237,15 +333,16 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
                         [*units, (l, j)],
                         {**signs, j: sg > 0},
                         p_new,
-                        np.vstack([fm, frow]),
-                        np.concatenate([fs, fsc]),
+                        np.vstack([fm, frow if sg > 0 else -frow]),
+                        fs2,
+                        safe and fok,
                     )
                 )
         cells = new_cells
     out = []
     n = len(G)
-    for rows, consts, units, signs, pt, _, _ in cells:
-        act = tuple(signs[j] for j in range(n))
+    for rows, consts, units, signs, pt, fm, fs, _ in cells:
+        act = tuple(fixed[j] if j in fixed else signs[j] for j in range(n))
         Pn = [G[j] if act[j] else (0,) * net.d for j in range(n)]
         qn = [g0[j] if act[j] else 0 for j in range(n)]
         Sn = S * net.s[l]
@@ -264,38 +361,11 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
                 tuple(qn),
                 Sn,
                 pt,
+                fm,
+                fs,
             )
         )
     return out
-
-
-def _system(
-    rows: list,
-    consts: list,
-    fm: np.ndarray,
-    fs: np.ndarray,
-    g: tuple[int, ...],
-    c: int,
-    sg: int,
-    fr: tuple[np.ndarray, np.ndarray],
-) -> tuple[list, list, np.ndarray, np.ndarray]:
-    """The system ``{rows . x + consts > 0, sg * (g . x + c) > 0}`` with its float rows."""
-    row = g if sg > 0 else tuple(-v for v in g)
-    frow, fsc = fr
-    return (
-        [*rows, row],
-        [*consts, sg * c],
-        np.vstack([fm, frow if sg > 0 else -frow]),
-        np.concatenate([fs, fsc]),
-    )
-
-
-def _solve(systems: list, box: Any) -> list[IntPoint | None]:
-    """Exact interior points (or None) of the systems; float LPs batched."""
-    if len(systems) == 1:
-        rows, consts, M, scale = systems[0]
-        return [_int_interior(rows, consts, box, (M, scale))]
-    return _decide_batch(systems, box)
 
 
 def _region(net: _IntNet, node: _Node) -> Region:
