@@ -223,92 +223,105 @@ def _solve_appended(
     return out
 
 
-def _children(net: _IntNet, node: _Node) -> list[_Node]:
-    """Split ``node`` by the hidden layer ``node.layer``; full-dimensional children only."""
-    l = node.layer
-    Wi, bi, S = net.Wi[l], net.bi[l], node.S
-    P, q = node.P, node.q
-    cols = list(zip(*P))
-    G = [tuple(sum(w * p for w, p in zip(wrow, col)) for col in cols) for wrow in Wi]
-    g0 = [sum(w * v for w, v in zip(wrow, q)) + S * b for wrow, b in zip(Wi, bi)]
-    d = net.d
-    if node.fm is not None:
-        FM, FS = node.fm, node.fs
-    elif node.rows:
-        FM, FS = _float_system(node.rows, node.consts)
-    else:
-        FM, FS = np.empty((0, d + 1)), np.empty((0, 2))
-    root: _Cell = (
-        list(node.rows),
-        list(node.consts),
-        list(node.units),
-        {},
-        node.point,
-        FM,
-        FS,
-        _safe_rows(FM, FS),
-    )
-    fixed: dict[int, bool] = {}
-    live = []
-    for j, (g, c) in enumerate(zip(G, g0)):
-        if any(g):
-            live.append(j)
-        else:
-            fixed[j] = c > 0
-    # float rows of every live unit, both orientations, converted once per node
-    fr: dict[int, tuple[np.ndarray, np.ndarray, bool]] = {}
-    if live:
-        FG, FGS = _float_system([G[j] for j in live], [g0[j] for j in live])
-        for r, j in enumerate(live):
-            fr[j] = (FG[r], FGS[r], bool(FGS[r, 1] < 900 and abs(FG[r, -1]) < 1e290))
+class _Split:
+    """The state of one node while it is split by the next layer (see :func:`_children_many`)."""
 
-    def item(cell: _Cell, j: int, sg: int) -> Any:
-        row, sc, ok = fr[j]
+    def __init__(self, net: _IntNet, node: _Node):
+        self.node = node
+        l = self.l = node.layer
+        Wi, bi, S = net.Wi[l], net.bi[l], node.S
+        cols = list(zip(*node.P))
+        self.G = G = [tuple(sum(w * p for w, p in zip(wrow, col)) for col in cols) for wrow in Wi]
+        self.g0 = g0 = [sum(w * v for w, v in zip(wrow, node.q)) + S * b for wrow, b in zip(Wi, bi)]
+        d = net.d
+        if node.fm is not None:
+            FM, FS = node.fm, node.fs
+        elif node.rows:
+            FM, FS = _float_system(node.rows, node.consts)
+        else:
+            FM, FS = np.empty((0, d + 1)), np.empty((0, 2))
+        self.root: _Cell = (
+            list(node.rows),
+            list(node.consts),
+            list(node.units),
+            {},
+            node.point,
+            FM,
+            FS,
+            _safe_rows(FM, FS),
+        )
+        self.fixed: dict[int, bool] = {}
+        self.live = live = []
+        for j, (g, c) in enumerate(zip(G, g0)):
+            if any(g):
+                live.append(j)
+            else:
+                self.fixed[j] = c > 0
+        # float rows of every live unit, converted once per node
+        self.fr: dict[int, tuple[np.ndarray, np.ndarray, bool]] = {}
+        if live:
+            FG, FGS = _float_system([G[j] for j in live], [g0[j] for j in live])
+            for r, j in enumerate(live):
+                self.fr[j] = (FG[r], FGS[r], bool(FGS[r, 1] < 900 and abs(FG[r, -1]) < 1e290))
+        self.vals = {j: _value(G[j], g0[j], node.point) for j in live}
+        self.cells: list[_Cell] = [self.root]
+        self.cuts: list[tuple[int, IntPoint | None, IntPoint | None]] = []
+
+    def item(self, cell: _Cell, j: int, sg: int) -> Any:
+        row, sc, ok = self.fr[j]
         if sg > 0:
-            return (cell, G[j], g0[j], row, sc, ok)
-        return (cell, tuple(-v for v in G[j]), -g0[j], -row, sc, ok)
+            return (cell, self.G[j], self.g0[j], row, sc, ok)
+        return (cell, tuple(-v for v in self.G[j]), -self.g0[j], -row, sc, ok)
 
-    # First pass, on the whole node: which hyperplanes cut it (one batch of LPs).
-    vals = {j: _value(G[j], g0[j], node.point) for j in live}
-    requests: list[tuple[int, int]] = []
-    for j in live:
-        v = vals[j]
-        if v != 0:
-            requests.append((j, -1 if v > 0 else 1))
-        else:
-            requests += [(j, 1), (j, -1)]
-    answers = dict(zip(requests, _solve_appended([item(root, j, sg) for j, sg in requests], net)))
-    cuts: list[tuple[int, IntPoint | None, IntPoint | None]] = []
-    for j in live:
-        v = vals[j]
-        if v != 0:
-            other = answers[(j, -1 if v > 0 else 1)]
-            if other is None:
-                fixed[j] = v > 0
-                continue
-            cuts.append((j, *((node.point, other) if v > 0 else (other, node.point))))
-        else:
-            cuts.append((j, answers[(j, 1)], answers[(j, -1)]))
-    # Second pass: split the cells by the hyperplanes that cut the node.
-    cells: list[_Cell] = [root]
-    for idx, (j, pos0, neg0) in enumerate(cuts):
-        g, c = G[j], g0[j]
-        if idx == 0:
+    def first_requests(self) -> list[tuple[int, int]]:
+        """(unit, side) LPs on the whole node: which hyperplanes cut it."""
+        requests: list[tuple[int, int]] = []
+        for j in self.live:
+            v = self.vals[j]
+            if v != 0:
+                requests.append((j, -1 if v > 0 else 1))
+            else:
+                requests += [(j, 1), (j, -1)]
+        return requests
+
+    def first_answers(self, answers: dict[tuple[int, int], IntPoint | None]) -> None:
+        pt = self.node.point
+        for j in self.live:
+            v = self.vals[j]
+            if v != 0:
+                other = answers[(j, -1 if v > 0 else 1)]
+                if other is None:
+                    self.fixed[j] = v > 0
+                    continue
+                self.cuts.append((j, *((pt, other) if v > 0 else (other, pt))))
+            else:
+                self.cuts.append((j, answers[(j, 1)], answers[(j, -1)]))
+
+    def requests(self, idx: int) -> tuple[list[tuple[int, int]], list[int]]:
+        """The LPs that split the current cells by cut ``idx`` (``idx >= 1``)."""
+        j = self.cuts[idx][0]
+        g, c = self.G[j], self.g0[j]
+        reqs: list[tuple[int, int]] = []
+        vs = []
+        for ci, cell in enumerate(self.cells):
+            v = _value(g, c, cell[4])
+            vs.append(v)
+            if v != 0:
+                reqs.append((ci, -1 if v > 0 else 1))
+            else:
+                reqs += [(ci, 1), (ci, -1)]
+        return reqs, vs
+
+    def split(self, idx: int, ans: dict | None, vs: list[int] | None) -> None:
+        """Split the cells by cut ``idx`` given the LP answers (``None`` for ``idx == 0``)."""
+        j, pos0, neg0 = self.cuts[idx]
+        g, c = self.G[j], self.g0[j]
+        if ans is None or vs is None:
             pairs = [(pos0, neg0)]
         else:
-            reqs: list[tuple[int, int]] = []
-            vs = []
-            for ci, cell in enumerate(cells):
-                v = _value(g, c, cell[4])
-                vs.append(v)
-                if v != 0:
-                    reqs.append((ci, -1 if v > 0 else 1))
-                else:
-                    reqs += [(ci, 1), (ci, -1)]
-            ans = dict(zip(reqs, _solve_appended([item(cells[ci], j, sg) for ci, sg in reqs], net)))
             pairs = []
             for ci, v in enumerate(vs):
-                pt = cells[ci][4]
+                pt = self.cells[ci][4]
                 if v > 0:
                     pairs.append((pt, ans[(ci, -1)]))
                 elif v < 0:
@@ -316,8 +329,9 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
                 else:
                     pairs.append((ans[(ci, 1)], ans[(ci, -1)]))
         new_cells: list[_Cell] = []
-        frow, fsc, fok = fr[j]
-        for cell, (p_pos, p_neg) in zip(cells, pairs):
+        frow, fsc, fok = self.fr[j]
+        l = self.l
+        for cell, (p_pos, p_neg) in zip(self.cells, pairs):
             rows, consts, units, signs, pt, fm, fs, safe = cell
             if p_pos is None or p_neg is None:
                 signs[j] = p_neg is None
@@ -338,34 +352,85 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
                         safe and fok,
                     )
                 )
-        cells = new_cells
-    out = []
-    n = len(G)
-    for rows, consts, units, signs, pt, fm, fs, _ in cells:
-        act = tuple(fixed[j] if j in fixed else signs[j] for j in range(n))
-        Pn = [G[j] if act[j] else (0,) * net.d for j in range(n)]
-        qn = [g0[j] if act[j] else 0 for j in range(n)]
-        Sn = S * net.s[l]
-        gcd = math.gcd(Sn, *qn, *(v for r in Pn for v in r))
-        if gcd > 1:
-            Pn = [tuple(v // gcd for v in r) for r in Pn]
-            qn = [v // gcd for v in qn]
-            Sn //= gcd
-        out.append(
-            _Node(
-                tuple(rows),
-                tuple(consts),
-                tuple(units),
-                (*node.pattern, act),
-                tuple(Pn),
-                tuple(qn),
-                Sn,
-                pt,
-                fm,
-                fs,
+        self.cells = new_cells
+
+    def children(self, net: _IntNet) -> list[_Node]:
+        out = []
+        G, g0, l, node = self.G, self.g0, self.l, self.node
+        n = len(G)
+        for rows, consts, units, signs, pt, fm, fs, _ in self.cells:
+            act = tuple(self.fixed[j] if j in self.fixed else signs[j] for j in range(n))
+            Pn = [G[j] if act[j] else (0,) * net.d for j in range(n)]
+            qn = [g0[j] if act[j] else 0 for j in range(n)]
+            Sn = node.S * net.s[l]
+            gcd = math.gcd(Sn, *qn, *(v for r in Pn for v in r))
+            if gcd > 1:
+                Pn = [tuple(v // gcd for v in r) for r in Pn]
+                qn = [v // gcd for v in qn]
+                Sn //= gcd
+            out.append(
+                _Node(
+                    tuple(rows),
+                    tuple(consts),
+                    tuple(units),
+                    (*node.pattern, act),
+                    tuple(Pn),
+                    tuple(qn),
+                    Sn,
+                    pt,
+                    fm,
+                    fs,
+                )
             )
-        )
-    return out
+        return out
+
+
+def _children_many(net: _IntNet, nodes: Sequence[_Node]) -> list[list[_Node]]:
+    """Split each node by its next hidden layer; full-dimensional children only.
+
+    The nodes are split in lockstep so that their LPs run as few large batches: one for
+    the first pass (which hyperplanes cut each node) and one per cut index after that.
+    """
+    splits = [_Split(net, nd) for nd in nodes]
+    reqs = [(k, r) for k, sp in enumerate(splits) for r in sp.first_requests()]
+    res = _solve_appended([splits[k].item(splits[k].root, j, sg) for k, (j, sg) in reqs], net)
+    answers: list[dict] = [{} for _ in splits]
+    for (k, r), a in zip(reqs, res):
+        answers[k][r] = a
+    for sp, ans in zip(splits, answers):
+        sp.first_answers(ans)
+        if sp.cuts:
+            sp.split(0, None, None)
+    n_rounds = max((len(sp.cuts) for sp in splits), default=0)
+    for idx in range(1, n_rounds):
+        batch: list[Any] = []
+        owners: list[tuple[int, tuple[int, int]]] = []
+        pending: dict[int, list[int]] = {}
+        for k, sp in enumerate(splits):
+            if idx >= len(sp.cuts):
+                continue
+            rq, vs = sp.requests(idx)
+            pending[k] = vs
+            j = sp.cuts[idx][0]
+            for ci, sg in rq:
+                batch.append(sp.item(sp.cells[ci], j, sg))
+                owners.append((k, (ci, sg)))
+        res = _solve_appended(batch, net)
+        per: dict[int, dict] = {k: {} for k in pending}
+        for (k, key), a in zip(owners, res):
+            per[k][key] = a
+        for k, vs in pending.items():
+            splits[k].split(idx, per[k], vs)
+    return [sp.children(net) for sp in splits]
+
+
+def _children(net: _IntNet, node: _Node) -> list[_Node]:
+    """Split ``node`` by the hidden layer ``node.layer``; full-dimensional children only."""
+    return _children_many(net, [node])[0]
+
+
+#: How many nodes of one layer are split together (their LPs share batches).
+_GROUP = 24
 
 
 def _region(net: _IntNet, node: _Node) -> Region:
@@ -452,7 +517,11 @@ def _walk(net: _IntNet, node: _Node, limits: _Limits) -> Iterator[_Node]:
             yield nd
             continue
         limits.check_time()
-        stack.extend(reversed(_children(net, nd)))
+        group = [nd]
+        while len(group) < _GROUP and stack and stack[-1].layer == nd.layer:
+            group.append(stack.pop())
+        for kids in reversed(_children_many(net, group)):
+            stack.extend(reversed(kids))
 
 
 def _prepare(net: Any, domain: Any) -> tuple[_IntNet, Box | None]:
@@ -519,7 +588,12 @@ def _frontier(inet: _IntNet, root: _Node, target: int, limits: _Limits) -> list[
     K = len(inet.Wi) - 1
     nodes = [root]
     while len(nodes) < target and nodes[0].layer < K - 1:
-        nodes = [c for nd in nodes for c in _children(inet, nd)]
+        nodes = [
+            c
+            for i in range(0, len(nodes), _GROUP)
+            for kids in _children_many(inet, nodes[i : i + _GROUP])
+            for c in kids
+        ]
         limits.check_time()
     return nodes
 
