@@ -238,6 +238,7 @@ def _run_section(
     record: dict[str, Any] = {"key": sec.key, "title": sec.title, "status": "ok", "error": None}
     checks: list[Check] = []
     files: list[str] = []
+    captions: list[str] = []
     try:
         res = sec.build(ctx)
         if not isinstance(res, SectionResult):
@@ -250,6 +251,7 @@ def _run_section(
             finally:
                 _close(fo.figure)
             files += saved
+            captions.append(fo.caption)
             body.append(f"![{fo.caption}]({saved[0]})")
             body.append("")
             body.append(f"*{fo.caption}* ([SVG]({saved[1]}))")
@@ -282,6 +284,7 @@ def _run_section(
         for c in checks
     ]
     record["figures"] = files
+    record["captions"] = captions
     return text, checks, record
 
 
@@ -290,20 +293,49 @@ def _close(fig: Any) -> None:
         sys.modules["matplotlib.pyplot"].close(fig)
 
 
-def _render(quick: bool, parts: list[tuple[Section, str, dict[str, Any]]]) -> str:
+def _anchor(i: int, title: str) -> str:
+    """GitHub's anchor of the heading ``## {i}. {title}``."""
+    slug = "".join(ch for ch in f"{i} {title}".lower() if ch.isalnum() or ch in " -_")
+    return slug.replace(" ", "-")
+
+
+def _versions() -> str:
+    import platform
+
+    import matplotlib
+    import sympy
+
+    return (
+        f"Python {platform.python_version()}, numpy {np.__version__}, "
+        f"sympy {sympy.__version__}, matplotlib {matplotlib.__version__}"
+    )
+
+
+def _render(quick: bool, seed: int, parts: list[tuple[Section, str, dict[str, Any]]]) -> str:
     n_checks = sum(len(r["checks"]) for _, _, r in parts)
     n_bad = sum(not c["ok"] for _, _, r in parts for c in r["checks"])
     errored = [s.title for s, _, r in parts if r["status"] == "error"]
-    mode = "quick (`physml report --quick`)" if quick else "full (`physml report`)"
+    command = "physml report --quick" if quick else "physml report"
+    mode = (
+        "quick (smaller problems, for CI: under 30 s)"
+        if quick
+        else "full (the larger problems: under 3 minutes on 2 cores)"
+    )
     out = [
         "# physml report: the lecture's claims, derived, computed, checked and drawn",
+        "",
+        f"**How this report was made.** Command: `{command}` (add `--out DIR` to write "
+        f"elsewhere; `--strict` exits 1 on any ✗). Mode: {mode}. Seed: {seed} (every random "
+        "choice derives from it, per purpose, so the same command gives the same numbers and "
+        "figures). Software: " + _versions() + ".",
         "",
         "Each topic shows the derivation (done with sympy from its premises), the figure, and a "
         "check table: the claim, its formula and the formula's value, the value physml computed "
         "*independently* of that formula (by simulation, bisection, exact enumeration, or a peer "
-        "library), the kind of claim, and ✓ or ✗. A ✗ is reported, never hidden.",
+        "library), the kind of claim (exact, upper bound, lower bound, asymptote), and ✓ or ✗. "
+        "A ✗ is reported, never hidden.",
         "",
-        f"Mode: {mode}. Checks: {n_checks}, failed: {n_bad}; sections that failed to build: "
+        f"Checks: {n_checks}, failed: {n_bad}; sections that failed to build: "
         f"{len(errored)}" + (f" ({', '.join(errored)})" if errored else "") + ".",
         "",
         "## Contents",
@@ -311,9 +343,19 @@ def _render(quick: bool, parts: list[tuple[Section, str, dict[str, Any]]]) -> st
     ]
     for i, (sec, _, rec) in enumerate(parts, 1):
         flag = " — **failed to build**" if rec["status"] == "error" else ""
-        slug = "".join(ch for ch in f"{i} {sec.title}".lower() if ch.isalnum() or ch in " -_")
-        anchor = slug.replace(" ", "-")
-        out.append(f"{i}. [{sec.title}](#{anchor}){flag}")
+        out.append(f"{i}. [{sec.title}](#{_anchor(i, sec.title)}){flag}")
+    out += ["", "## Figures", ""]
+    k = 0
+    for i, (sec, _, rec) in enumerate(parts, 1):
+        files = rec["figures"]
+        for j, caption in enumerate(rec.get("captions", [])):
+            k += 1
+            png, svg = files[2 * j], files[2 * j + 1]
+            out.append(
+                f"{k}. [{caption}]({png}) ([SVG]({svg})), in [§{i}](#{_anchor(i, sec.title)})"
+            )
+    if k == 0:
+        out.append("None.")
     out.append("")
     for i, (sec, text, _) in enumerate(parts, 1):
         out += [f"## {i}. {sec.title}", "", text.strip(), ""]
@@ -378,7 +420,7 @@ def build_report(
         records = [r for _, _, r in parts]
         n_bad = sum(not c.ok for c in all_checks)
         n_err = sum(r["status"] == "error" for r in records)
-        (tmp / "REPORT.md").write_text(_render(quick, parts), encoding="utf-8")
+        (tmp / "REPORT.md").write_text(_render(quick, seed, parts), encoding="utf-8")
         summary = {
             "quick": quick,
             "seed": seed,
