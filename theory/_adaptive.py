@@ -68,11 +68,13 @@ def adam_bias_correction() -> Derivation:
     Returns
     -------
     Derivation
-        Results ``expected_m``, ``expected_m_hat`` (= E[g], unbiased), ``expected_s``,
-        ``expected_s_hat`` (= E[g^2]), ``first_step`` (the first Adam update under a constant
-        gradient g: eta g/(|g| + epsilon)), ``constant_gradient_step`` (the same for every t)
-        and ``uncorrected_ratio`` (step t without the correction over the corrected one,
-        eps -> 0: (1 - beta_1^t)/sqrt(1 - beta_2^t)).
+        Results ``expected_m`` ((1 - beta_1^t) E[g], by sympy summation), ``expected_m_hat``
+        (= E[g], unbiased), ``expected_s``, ``expected_s_hat`` (= E[g^2]), ``first_step``
+        (the first Adam update under a constant gradient g: -eta g/(|g| + epsilon)),
+        ``constant_gradient_step`` (the same for every t) and ``uncorrected_ratio`` (step t
+        without the correction over the corrected one, eps -> 0: (1 - beta_1^t)/sqrt(1 -
+        beta_2^t)). All exact, for m_0 = s_0 = 0, 0 < beta_1, beta_2 < 1 and stationary
+        gradient moments (lecture slide 'ADAM optimizer'; Kingma & Ba, ICLR 2015).
 
     Examples
     --------
@@ -154,10 +156,12 @@ def rmsprop() -> Derivation:
     Returns
     -------
     Derivation
-        Results ``effective_lr`` (eta/sqrt(s + eps)), ``s_t`` (under a constant gradient g),
-        ``steady_state_s`` (= g^2), ``steady_step`` and ``diagonal_step_limit`` (the step on
-        a diagonal quadratic as eps -> 0: eta sign(theta_i), the same for steep and flat
-        directions).
+        Results ``effective_lr`` (eta/sqrt(s + eps), the lecture's update rule: a premise),
+        ``s_t`` ((1 - beta^t) g^2 under a constant gradient g, exact), ``steady_state_s``
+        (= g^2, the fixed point, reached as t -> oo), ``steady_step`` and
+        ``diagonal_step_limit`` (the steady step on a diagonal quadratic as eps -> 0:
+        eta sign(theta_i), the same for steep and flat directions; a limit). Lecture slides
+        'Using the 2nd Moment' and 'RMS-Prop'.
 
     Examples
     --------
@@ -191,8 +195,8 @@ def rmsprop() -> Derivation:
     d.result("steady_state_s", fixed, "Its fixed point s* = beta s* + (1-beta) g^2")
     step = d.result(
         "steady_step",
-        eta * g / sympy.sqrt(fixed + epsilon),
-        "so the steady step is eta g/sqrt(g^2 + eps) -> eta sign(g) for g^2 >> eps",
+        eff.subs(s, fixed) * g,
+        "so the steady step eta_eff(s*) g is eta g/sqrt(g^2 + eps) -> eta sign(g) for g^2 >> eps",
     )
     lam_i = sympy.Symbol("lambda_i", positive=True)
     th = sympy.Symbol("theta_i", real=True)
@@ -218,7 +222,9 @@ def sgd_minibatch() -> Derivation:
     Derivation
         Results ``expectation`` (E of the mini-batch mean gradient = the full mean g_mean),
         ``variance`` ((n - B)/(B (n - 1)) sigma^2, sampling without replacement) and
-        ``variance_with_replacement`` (sigma^2/B).
+        ``variance_with_replacement`` (sigma^2/B, its n -> oo limit, which is also the exact
+        variance for independent draws). Exact, for a batch drawn uniformly from n >= 2
+        points, 1 <= B <= n (lecture slide 'SGD with Mini-batches'; Cochran 1977).
 
     Examples
     --------
@@ -253,11 +259,12 @@ def sgd_minibatch() -> Derivation:
     )
     gs = sympy.IndexedBase("g")
     i = sympy.Symbol("i", integer=True, positive=True)
-    mean_expr = sympy.Sum(gs[i], (i, 1, n)) / n
+    total = sympy.Sum(gs[i], (i, 1, n))
+    e_batch = d.step("E[g_B] = (1/B) sum_i P(I_i = 1) g_i", p1 * total / B)
     d.result(
         "expectation",
-        sympy.simplify((p1 * sympy.Sum(gs[i], (i, 1, n)) / B) / mean_expr) * g_mean,
-        "E[g_B] = (1/B) sum_i P(I_i = 1) g_i = (1/n) sum_i g_i: unbiased",
+        sympy.simplify(e_batch.subs(total, n * g_mean)),
+        "with sum_i g_i = n g_mean: unbiased",
     )
     var_i = p1 - p1**2
     cov = p2 - p1**2
@@ -288,9 +295,17 @@ def energy_conserving_descent() -> Derivation:
     Returns
     -------
     Derivation
-        Results ``hamiltonian`` (the separable ECDSep Hamiltonian), ``dH_dt`` (0 along its
-        flow), ``momentum_squared`` (|Pi|^2 on the energy shell), ``hamiltonian_bbi`` and
-        ``dH_dt_bbi`` (the original BBI Hamiltonian, also conserved).
+        Results ``hamiltonian`` (the separable ECDSep Hamiltonian
+        eta_ECD ln(F - F_0) + ln(s + |pi|^2), a premise), ``dH_dt`` (0 along its flow: exact
+        conservation by the continuous flow), ``momentum_squared`` (|pi|^2 on the energy
+        shell), ``hamiltonian_bbi`` (the BBI Hamiltonian V sqrt(1 + |pi|^2/V), V = F - F_0)
+        and ``dH_dt_bbi`` (0, also conserved). The two Hamiltonians are those of De Luca &
+        Silverstein (arXiv:2201.11137, BBI) and De Luca, Gatti & Silverstein
+        (arXiv:2306.00352, ECDSep) as their reference optimizers conserve them (energy
+        ln V^eta_ECD + ln(s + |pi|^2), resp. E^2 = V^2 + V |pi|^2); an overall constant
+        factor of H only rescales time. ``analysis.optimizers.ecd`` integrates the same
+        ECDSep Hamiltonian. Holds for F > F_0; discrete steps conserve H only approximately
+        unless |pi| is rescaled.
 
     Examples
     --------

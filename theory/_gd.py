@@ -53,7 +53,9 @@ def gd_stability() -> Derivation:
     -------
     Derivation
         Results ``factor`` (1 - eta*lambda, the per-eigendirection factor), ``stable_set``
-        (the interval of stable eta for one eigenvalue lambda), ``eta_max`` (2/lambda_max) and
+        (the interval of stable eta for one eigenvalue lambda), ``eta_max`` (2/lambda_max:
+        exact, GD converges from every start iff 0 < eta < 2/lambda_max, for H symmetric
+        positive definite; lecture slide 'Convergence in Higher Dimensions') and
         ``svd_vs_eigen`` (eigenvalues and singular values of an indefinite Hessian).
 
     Examples
@@ -123,7 +125,8 @@ def learning_rate_regimes() -> Derivation:
     -------
     Derivation
         Results ``eta_opt`` (1/lambda), ``factor`` (1 - r), ``ratio`` (the symbol r) and
-        ``regimes`` (a dict from regime name to the set of r).
+        ``regimes`` (a dict from regime name to the set of r). All exact, for a 1-D quadratic
+        with curvature lambda > 0 (lecture slide 'Regimes of Learning Rate').
 
     Examples
     --------
@@ -182,7 +185,9 @@ def newton_step() -> Derivation:
     Derivation
         Results ``gradient`` and ``hessian`` (the symbols used), ``v`` (= H^{-1} grad E, with
         theta_{t+1} = theta_t - v), ``one_step_minimum`` (the Newton iterate from any theta on
-        a quadratic with minimum theta*) and ``eta_opt`` (1/E'' in 1-D).
+        a quadratic with minimum theta*) and ``eta_opt`` (1/E'' in 1-D). Exact for the
+        second-order Taylor model with invertible H (lecture slide "Newton's Method"); on a
+        quadratic the model is the loss, so one step is exact.
 
     Examples
     --------
@@ -263,9 +268,14 @@ def gd_convergence_rate() -> Derivation:
     Returns
     -------
     Derivation
-        Results ``rate`` (max_i |1 - eta lambda_i|), ``eta_opt``, ``rate_opt``,
-        ``rate_at_inverse_lmax``, ``iterations`` N(kappa, epsilon) and its large-kappa
-        ``iterations_asymptote`` (an asymptote).
+        Results ``rate`` (max_i |1 - eta lambda_i|, the exact worst-case contraction factor
+        per step over spectra in [lambda_min, lambda_max]), ``eta_opt`` 2/(lambda_min +
+        lambda_max) and ``rate_opt`` (kappa - 1)/(kappa + 1) (exact minimax),
+        ``rate_at_inverse_lmax`` (1 - 1/kappa), ``iterations`` N(kappa, epsilon) =
+        ln(1/eps)/ln(1/rho*) (exact real solution of rho*^N = eps; the step count is its
+        ceiling) and ``iterations_asymptote``
+        (kappa/2) ln(1/eps) (asymptote for kappa -> oo). Lecture slide 'Convergence in
+        Higher Dimensions'; Nesterov (2004), sec. 2.1.
 
     Examples
     --------

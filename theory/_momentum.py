@@ -28,7 +28,9 @@ def momentum_particle_map() -> Derivation:
     Derivation
         Results ``gamma``, ``eta``, ``inverse`` (dict m, mu in terms of gamma, eta, Delta_t),
         ``gamma_range`` (conditions on m, mu for 0 <= gamma < 1) and ``overdamped_eta``
-        (the learning rate in the massless limit m -> 0).
+        (the learning rate in the massless limit m -> 0). All exact identities of the
+        discretisation on the lecture's slide 'GD with Momentum (GDM)' (central second
+        difference, forward first difference), for m >= 0, mu > 0, Delta_t > 0.
 
     Examples
     --------
@@ -125,8 +127,14 @@ def heavy_ball() -> Derivation:
     -------
     Derivation
         Results ``char_poly`` (in z, per eigenvalue lambda), ``stability`` (interval of
-        eta*lambda for 0 <= gamma < 1), ``critical_damping`` (eta*lambda where the roots
-        coincide), ``complex_modulus`` (sqrt(gamma)), ``eta_opt``, ``gamma_opt``, ``rate_opt``.
+        eta*lambda: exact, necessary and sufficient for 0 <= gamma < 1), ``critical_damping``
+        (eta*lambda where the roots coincide), ``complex_modulus`` (sqrt(gamma)), and
+        Polyak's tuning ``eta_opt`` = 4/(sqrt(lambda_max) + sqrt(lambda_min))^2,
+        ``gamma_opt`` = ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))^2 and ``rate_opt`` =
+        (sqrt(kappa) - 1)/(sqrt(kappa) + 1): the exact asymptotic rate (spectral radius) of
+        that tuning on every quadratic with spectrum in [lambda_min, lambda_max] (Polyak 1964;
+        lecture slide 'GD with Momentum (GDM)'). The error may carry a factor polynomial in t
+        (double roots at the spectrum's ends).
 
     Examples
     --------
@@ -180,7 +188,7 @@ def heavy_ball() -> Derivation:
     )
     roots = list(sympy.roots(pq, z))
     d.step("Roots of the characteristic polynomial", roots)
-    d.result(
+    modulus = d.result(
         "complex_modulus",
         sympy.sqrt(sympy.simplify(roots[0] * roots[1])),
         "Between the two critical values the roots are complex conjugate, so |z|^2 = z_1 z_2 "
@@ -192,15 +200,27 @@ def heavy_ball() -> Derivation:
         "sqrt(gamma), with the smallest gamma that allows it: the two ends of the spectrum "
         "sit at the two critical values"
     )
-    eqs = [sympy.Eq(eta * lambda_min, (1 - s) ** 2), sympy.Eq(eta * lambda_max, (1 + s) ** 2)]
-    d.step("Balance equations, s = sqrt(gamma)", eqs)
+    eqs = [
+        sympy.Eq(eta * lambda_min, crit[0].subs(gamma, s**2)),
+        sympy.Eq(eta * lambda_max, crit[1].subs(gamma, s**2)),
+    ]
+    d.step(
+        "Balance equations: eta lambda_min and eta lambda_max at the lower and upper critical "
+        "values derived above, s = sqrt(gamma)",
+        eqs,
+    )
     sols = sympy.solve(eqs, [eta, s], dict=True)
     probe = {lambda_min: 1, lambda_max: 9}
     sol = next(x for x in sols if 0 < x[s].subs(probe) < 1)  # 0 < sqrt(gamma) < 1
     d.result("eta_opt", _in_sqrt(sol[eta], lambda_max, lambda_min), "Solved (sympy), 0 < s < 1")
     s_opt = _in_sqrt(sol[s].subs(lambda_max, kappa * lambda_min), kappa)
     d.result("gamma_opt", sympy.factor(s_opt**2), "gamma_opt = s^2, lambda_max = kappa lambda_min")
-    d.result("rate_opt", sympy.factor(s_opt), "rate = sqrt(gamma_opt) for every eigenvalue")
+    d.result(
+        "rate_opt",
+        sympy.factor(modulus.subs(gamma, s**2).subs(s, s_opt)),
+        "Every eigenvalue is in the complex regime, so the rate is the modulus sqrt(gamma) at "
+        "gamma_opt = s^2 (0 < s < 1)",
+    )
     return d
 
 
@@ -211,9 +231,14 @@ def nesterov() -> Derivation:
     Returns
     -------
     Derivation
-        Results ``char_poly`` (z, per eigenvalue lambda), ``gamma_standard``, ``rate`` (for
-        eta = 1/lambda_max and gamma = (sqrt(kappa)-1)/(sqrt(kappa)+1): 1 - 1/sqrt(kappa)),
-        and for the Lessard-Recht-Packard tuning ``eta_lrp``, ``gamma_lrp``, ``rate_lrp``.
+        Results ``char_poly`` (z, per eigenvalue lambda); the standard tuning eta =
+        1/lambda_max with ``gamma_standard`` = (sqrt(kappa)-1)/(sqrt(kappa)+1) (solved from
+        critical damping of the slowest mode) and its ``rate`` 1 - 1/sqrt(kappa); the
+        quadratic-optimal tuning of Lessard, Recht & Packard (SIAM J. Optim. 2016)
+        ``eta_lrp`` = 4/(3 lambda_max + lambda_min), ``gamma_lrp`` and ``rate_lrp`` =
+        1 - 2/sqrt(3 kappa + 1). Rates are exact spectral radii of the iteration on a
+        quadratic with spectrum in [lambda_min, lambda_max], kappa > 1 (asymptotic rates:
+        a double root adds a factor polynomial in t).
 
     Examples
     --------
@@ -251,9 +276,22 @@ def nesterov() -> Derivation:
 
     # standard tuning: eta = 1/lambda_max, gamma = (sqrt(kappa)-1)/(sqrt(kappa)+1)
     s = sympy.Symbol("s", positive=True)  # s = 1/sqrt(kappa)
-    g_std = d.result("gamma_standard", (sympy.sqrt(kappa) - 1) / (sympy.sqrt(kappa) + 1))
     q = sympy.Symbol("q", positive=True)  # q = eta*lambda in (0, 1]
     pq = sympy.expand(poly.subs(eta, q / lam))
+    d.note(
+        "Standard tuning: eta = 1/lambda_max, and gamma chosen so that the slowest mode "
+        "(q = eta lambda_min = 1/kappa) is critically damped (double root)"
+    )
+    disc_min = d.step(
+        "Discriminant of the polynomial at q = 1/kappa",
+        sympy.factor(sympy.discriminant(pq.subs(q, 1 / kappa), z)),
+    )
+    g_cands = sympy.solve(disc_min, gamma)
+    g_std = d.result(
+        "gamma_standard",
+        next(_in_sqrt(c, kappa) for c in g_cands if 0 < c.subs(kappa, 9) < 1),
+        "Solve it for gamma in (0, 1) (sympy)",
+    )
     p_min = sympy.factor(
         pq.subs({gamma: g_std, q: 1 / kappa}).subs(kappa, 1 / s**2), extension=None
     )
