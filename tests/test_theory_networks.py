@@ -125,6 +125,17 @@ def test_max_regions_shallow_solves_recursion(Dv, d):
 def test_shallow_region_derivation():
     d = derive("shallow_region_recursion")
     n = sympy.Symbol("D", integer=True, nonnegative=True)
+    x = sympy.Symbol("x")
+    # claim: equality with the generating function (1 + x)^D / (1 - x), written out here
+    assert sympy.simplify(d["generating_function"] - (1 + x) ** n / (1 - x)) == 0
+    dn = sympy.Symbol("d", integer=True, nonnegative=True)
+    for Dv in range(0, 7):
+        for dv in range(0, 5):
+            # claim: equality of the solved closed form with the recursion run as written
+            assert d["regions"].subs({n: Dv, dn: dv}).doit() == r(Dv, dv)
+            # and with the x^d coefficient of the series of (1 + x)^D / (1 - x)
+            ser = sympy.series((1 + x) ** Dv / (1 - x), x, 0, dv + 1).removeO()
+            assert ser.coeff(x, dv) == r(Dv, dv)
     assert d["pascal_residual"] == 0  # claim: identity (Pascal's rule)
     assert sympy.expand(d["regions_d1"] - (n + 1)) == 0  # claim: equality, lecture's D + 1
     assert sympy.expand(d["regions_d2"] - (1 + n + n * (n - 1) / 2)) == 0  # claim: equality
@@ -213,6 +224,15 @@ def test_prince_known_values():
     assert prince_regions(D, K, 1) == (D + 1) ** K
     # claim: equality with Serra's Theorem 8 lower bound when D_i divides D
     assert prince_regions(6, 3, 2) == serra_lower_bound([6, 6, 6], 2)
+    assert prince_regions(9, 4, 3) == serra_lower_bound([9, 9, 9, 9], 3)
+
+
+@pytest.mark.parametrize(
+    ("args", "match"), [((0, 2, 1), "D"), ((3, 0, 1), "K"), ((3, 2, 0), "d_in"), ((2.5, 2, 1), "D")]
+)
+def test_prince_regions_bad_input(args, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        prince_regions(*args)
 
 
 # ---------------------------------------------------------------------------- depth efficiency

@@ -107,6 +107,7 @@ EXPECTED = [
         "char_poly",
         z**2 - (1 + gamma) * (1 - eta * lam) * z + gamma * (1 - eta * lam),
     ),
+    ("nesterov", "gamma_standard", (sqrt(kappa) - 1) / (sqrt(kappa) + 1)),
     ("nesterov", "rate", 1 - 1 / sqrt(kappa)),
     ("nesterov", "eta_lrp", 4 / (3 * lambda_max + lambda_min)),
     ("nesterov", "gamma_lrp", (sqrt(3 * kappa + 1) - 2) / (sqrt(3 * kappa + 1) + 2)),
@@ -141,6 +142,27 @@ def test_result_equals_lecture_formula(name: str, key: str, expected: sympy.Expr
 
 def test_claims_say_which_kind() -> None:
     assert D("gd_convergence_rate").claims["iterations_asymptote"] == "asymptote"
+
+
+def test_heavy_ball_stability_and_critical_values_symbolic() -> None:
+    d = D("heavy_ball")
+    # equality of sets: stable iff 0 < eta lambda < 2 (1 + gamma) (Jury, written out here)
+    assert d.results["stability"] == sympy.Interval.open(0, 2 * (1 + gamma))
+    # equality: the double roots sit at eta lambda = (1 -+ sqrt(gamma))^2
+    expected = {(1 - sqrt(gamma)) ** 2, (1 + sqrt(gamma)) ** 2}
+    got = set(d.results["critical_damping"])
+    assert len(got) == 2
+    for e in expected:
+        assert any(is_zero(c - e) for c in got)
+
+
+@pytest.mark.parametrize("k", [2, 9, 50])
+def test_nesterov_standard_gamma_double_root(k: int) -> None:
+    """Independent check: at q = 1/kappa the NAG companion matrix has a double eigenvalue."""
+    gam = float(D("nesterov").results["gamma_standard"].subs(kappa, k))
+    ev = np.linalg.eigvals(nag_matrix(1 / k, gam))
+    # equality (rounding): the two eigenvalues coincide at 1 - 1/sqrt(kappa)
+    np.testing.assert_allclose(ev, [1 - 1 / math.sqrt(k)] * 2, atol=1e-6)
 
 
 # --- sets, intervals and matrices ----------------------------------------------------------
