@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from analysis.report.markdown import github_math
+
 __all__ = [
     "KINDS",
     "Check",
@@ -215,7 +217,8 @@ def _check_table(checks: Sequence[Check]) -> str:
     ]
     for c in checks:
         cells = [c.claim, c.formula, _fmt(c.expected), _fmt(c.value), c.kind, c.mark]
-        cells = [cell.replace("\n", " ").replace("|", "\\|") for cell in cells]
+        cells = [github_math(cell.replace("\n", " "), in_table=True) for cell in cells]
+        cells = [cell.replace("|", "\\|") for cell in cells]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -244,7 +247,7 @@ def _run_section(
         if not isinstance(res, SectionResult):
             raise TypeError(f"section {sec.key!r} returned {type(res).__name__}, not SectionResult")
         checks = list(res.checks)
-        body = [res.markdown.strip(), ""]
+        body = [github_math(res.markdown.strip()), ""]
         for fo in res.figures:
             try:
                 saved = _save_figure(fo.figure, figdir, fo.name)
