@@ -332,3 +332,120 @@ def test_cli_strict_exit_code(tmp_path: Path, monkeypatch, capsys, strict, faili
 )
 def test_jsonable_special_values(value, expected) -> None:
     assert core.jsonable(value) == expected  # equality
+
+
+# ----------------------------------------------------------------------------- review additions
+
+
+def test_quick_report_header_and_figure_list(quick_report) -> None:
+    md = (quick_report.path / "REPORT.md").read_text()
+    head = md[: md.index("## 1.")]
+    assert "`physml report --quick`" in head and "Seed: 20250206" in head  # equality: stated
+    rec = json.loads((quick_report.path / "report.json").read_text())
+    pngs = [f for s in rec["sections"] for f in s["figures"] if f.endswith(".png")]
+    assert len(pngs) == 11  # equality: the eleven figures
+    for f in pngs:
+        assert f"]({f})" in head, f  # equality: each figure is linked from the top
+
+
+def _math_spans(md: str) -> list[str]:
+    from analysis.report.markdown import MATH_SPAN
+
+    return MATH_SPAN.findall(md)
+
+
+def test_quick_report_math_survives_github(quick_report) -> None:
+    import re
+
+    md = (quick_report.path / "REPORT.md").read_text()
+    spans = _math_spans(md)
+    assert len(spans) > 100  # bound: the report is full of formulas
+    # equality: no construct that Markdown's backslash escapes would eat inside math
+    assert [s for s in spans if re.search(r"\\[\\{},!;:|]", s)] == []
+    for line in md.splitlines():
+        if line.startswith("|"):  # a table row: a pipe inside math would split the cell
+            assert all("|" not in s for s in _math_spans(line)), line
+
+
+@pytest.mark.parametrize(
+    ("text", "in_table", "expected"),
+    [
+        (r"$\left\{1\right\}$", False, r"$\left\lbrace 1\right\rbrace $"),
+        (r"$$\begin{matrix}a\\b\end{matrix}$$", False, r"$$\begin{matrix}a\cr b\end{matrix}$$"),
+        (r"$a\,b\!c$", False, r"$a\thinspace b\negthinspace c$"),
+        (r"$|x|$", True, r"$\vert x\vert $"),
+        (r"$|x|$", False, r"$|x|$"),
+        (r"text \{ outside $x$", False, r"text \{ outside $x$"),
+    ],
+)
+def test_github_math_table(text: str, in_table: bool, expected: str) -> None:
+    from analysis.report.markdown import github_math
+
+    assert github_math(text, in_table=in_table) == expected  # equality
+
+
+@given(st.text(alphabet="ab ${}\\|,", max_size=40))
+def test_github_math_leaves_text_without_dollars(text: str) -> None:
+    from analysis.report.markdown import github_math
+
+    plain = text.replace("$", "")
+    assert github_math(plain) == plain  # equality: only math spans are rewritten
+
+
+def test_github_math_rejects_non_text() -> None:
+    from analysis.report.markdown import github_math
+
+    with pytest.raises(TypeError, match="text must be a str"):
+        github_math(3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_region_map_neighbours_differ(seed: int) -> None:
+    from analysis.networks import ReLUNetwork
+    from analysis.plot_networks import _REGION_COLOURS, _distinct_colouring, plot_region_map
+    from analysis.regions import count_regions, region_graph
+
+    net = ReLUNetwork.random((2, 4, 3, 1), seed=seed)
+    box = [(-2, 2), (-2, 2)]
+    ax = plot_region_map(net, box)
+    n = count_regions(net, box)
+    assert ax.get_title() == f"{n} activation regions"  # equality: one polygon per region
+    G = region_graph(net, box)
+    col = _distinct_colouring(G, len(_REGION_COLOURS))
+    # equality: no two regions sharing a facet share a colour (degrees stay below 12 here)
+    assert max(dict(G.degree).values(), default=0) < len(_REGION_COLOURS)
+    assert all(col[u] != col[v] for u, v in G.edges)
+    plt.close(ax.figure)
+
+
+def test_region_map_rejects_one_input() -> None:
+    from analysis.networks import ReLUNetwork
+    from analysis.plot_networks import plot_region_map
+
+    with pytest.raises(ValueError, match="needs a network with 2 inputs"):
+        plot_region_map(ReLUNetwork([[[1]], [[1]]], [[0], [0]]), [(-1, 1)])
+
+
+@pytest.mark.parametrize(
+    ("w0", "b0", "w1", "b1", "expected"),
+    [
+        # h1 = a[x], h2 = a[x - 1]; z = h1 - 2 h2 - 1/4 crosses zero at 1/4 and 7/4
+        ([[1], [1]], [0, -1], [[1, -2], [0, 0]], [Fraction(-1, 4), 1], 2),
+        # z = h1 + h2 + 1 > 0 everywhere: no crossing
+        ([[1], [-1]], [0, 0], [[1, 1], [1, 1]], [1, 1], 0),
+        # z = h1 - 1 crosses once, at x = 1
+        ([[1], [0]], [0, 1], [[1, 0], [1, 0]], [-1, -1], 1),
+    ],
+)
+def test_second_layer_crossings_against_a_dense_grid(w0, b0, w1, b1, expected) -> None:
+    from analysis.networks import ReLUNetwork
+    from analysis.report.fineprint import _second_layer_crossings
+
+    net = ReLUNetwork([w0, w1, [[1, 1]]], [b0, b1, [0]])
+    assert _second_layer_crossings(net) == expected  # equality: the table's hand count
+    # independent: sign changes of the second layer's pre-activation on a fine grid
+    x = np.linspace(-10, 10, 20001)
+    h = np.maximum(np.outer(x, np.asarray(w0, float)[:, 0]) + np.asarray(b0, float), 0)
+    z = h @ np.asarray(w1, float).T + np.asarray([float(v) for v in b1])
+    grid = max(int(np.sum(np.diff(np.sign(z[:, j])[z[:, j] != 0]) != 0)) for j in range(2))
+    assert grid == expected  # equality: the grid sees the same crossings
