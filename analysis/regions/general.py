@@ -86,6 +86,7 @@ class _IntNet:
     s: tuple[int, ...]
     d: int
     box: tuple[tuple[int, ...], tuple[int, ...], int] | None = None
+    Wo: tuple[np.ndarray, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def from_net(cls, net: ReLUNetwork) -> _IntNet:
@@ -96,7 +97,8 @@ class _IntNet:
             Wi.append(tuple(tuple(int(v * den) for v in row) for row in W))
             bi.append(tuple(int(v * den) for v in B))
             s.append(den)
-        return cls(tuple(Wi), tuple(bi), tuple(s), net.input_dim)
+        Wo = tuple(np.array(W, dtype=object).reshape(len(W), -1) for W in Wi)
+        return cls(tuple(Wi), tuple(bi), tuple(s), net.input_dim, None, Wo)
 
     def with_box(self, box: Box | None) -> _IntNet:
         if box is None:
@@ -104,7 +106,7 @@ class _IntNet:
         den = math.lcm(*(v.denominator for pair in box for v in pair))
         lo = tuple(int(a * den) for a, _ in box)
         hi = tuple(int(b * den) for _, b in box)
-        return _IntNet(self.Wi, self.bi, self.s, self.d, (lo, hi, den))
+        return _IntNet(self.Wi, self.bi, self.s, self.d, (lo, hi, den), self.Wo)
 
     @property
     def fbox(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -229,11 +231,21 @@ class _Split:
     def __init__(self, net: _IntNet, node: _Node):
         self.node = node
         l = self.l = node.layer
-        Wi, bi, S = net.Wi[l], net.bi[l], node.S
-        cols = list(zip(*node.P))
-        self.G = G = [tuple(sum(w * p for w, p in zip(wrow, col)) for col in cols) for wrow in Wi]
-        self.g0 = g0 = [sum(w * v for w, v in zip(wrow, node.q)) + S * b for wrow, b in zip(Wi, bi)]
-        d = net.d
+        S, d = node.S, net.d
+        # next pre-activations G x + g0 (over S * s_l): only the nonzero rows of P, q count
+        on = [i for i, (row, c) in enumerate(zip(node.P, node.q)) if c or any(row)]
+        n = len(net.bi[l])
+        if on:
+            Wl = net.Wo[l] if net.Wo else np.array(net.Wi[l], dtype=object).reshape(n, -1)
+            Wsub = Wl[:, on]
+            Gm = Wsub.dot(np.array([node.P[i] for i in on], dtype=object).reshape(len(on), d))
+            gq = Wsub.dot(np.array([node.q[i] for i in on], dtype=object))
+            self.G = G = [tuple(int(v) for v in row) for row in Gm.tolist()]
+            g0 = [int(v) + S * b for v, b in zip(gq.tolist(), net.bi[l])]
+        else:
+            G = [(0,) * d for _ in range(n)]
+            g0 = [S * b for b in net.bi[l]]
+        self.G, self.g0 = G, g0
         if node.fm is not None:
             FM, FS = node.fm, node.fs
         elif node.rows:
