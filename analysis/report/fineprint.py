@@ -161,6 +161,7 @@ def fp_svd_hessian(ctx: ReportContext) -> SectionResult:
         traj.append(theta)
     comp = np.array([p @ q[:, 1] for p in traj])  # component along the negative-curvature vector
     growth = comp[-1] / comp[-2]
+    escape = int(np.argmax(np.abs(comp) >= 1.0))  # first step with offset >= 1 (simulated)
     checks = [
         Check(
             "singular values of a symmetric H are the |eigenvalues|",
@@ -190,7 +191,13 @@ def fp_svd_hessian(ctx: ReportContext) -> SectionResult:
         f"{fmt(float(ev[1]))}, {fmt(float(ev[0]))}. The rule η < 2/σ_max would call η = {eta} "
         "safe, yet GD leaves the saddle along the negative-curvature direction by a factor "
         f"{fmt(float(growth), 6)} per step (after 30 steps the component has grown from 1e-3 to "
-        f"{fmt(float(abs(comp[-1])))})."
+        f'{fmt(float(abs(comp[-1])))}). The lecture also says GD "takes exponential amount '
+        'of time to escape a saddle point": at this strict saddle the offset grows '
+        f"geometrically, so it reaches 1 from 1e-3 after {escape} steps, "
+        "$\\lceil\\ln(10^3)/\\ln(1.5)\\rceil$ = "
+        f"{int(np.ceil(np.log(1e3) / np.log(1.5)))}: logarithmic in the starting offset. The "
+        "exponential time (Du et al. 2017, *Gradient descent can take exponential time to "
+        "escape saddle points*) needs a chain of saddles in many dimensions."
     )
     return SectionResult(md, checks)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.report import fineprint, sec_networks, sec_optim, sec_optim2
+from analysis.report import fineprint, fineprint2, sec_networks, sec_optim, sec_optim2
 from analysis.report.core import ReportContext, Section, SectionResult
 
 __all__ = ["default_sections", "derivations_appendix"]
@@ -65,6 +65,16 @@ def default_sections() -> list[Section]:
             "fine_print_rmsprop",
             "Fine print: RMSProp's ε inside or outside the square root",
             fineprint.fp_rmsprop_eps,
+        ),
+        Section(
+            "fine_print_gamma",
+            "Fine print: momentum with γ = 1 never converges",
+            fineprint2.fp_momentum_gamma_one,
+        ),
+        Section(
+            "fine_print_minibatch",
+            "Fine print: the mini-batch sum is B/n of the gradient",
+            fineprint2.fp_minibatch_sum,
         ),
         Section("derivations", "All derivations", derivations_appendix),
     ]
