@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.lp import interior_point
@@ -92,6 +93,44 @@ def _shares(ineqs: Sequence[Inequality], keys: Sequence[Any], key: Any) -> bool:
     return interior_point(rows, consts) is not None
 
 
+def _int_row(q: Inequality) -> tuple[tuple[int, ...], int]:
+    """``q`` as integers (a positive multiple of ``a . x + b``)."""
+    den = math.lcm(q.b.denominator, *(v.denominator for v in q.a))
+    return tuple(int(v * den) for v in q.a), int(q.b * den)
+
+
+def _primitive(row: Sequence[int], c: int) -> tuple[tuple[tuple[int, ...], int], int]:
+    """Primitive integer hyperplane (first nonzero coefficient > 0) and the orientation."""
+    g = math.gcd(c, *row)
+    lead = next(v for v in row if v != 0)
+    sg = 1 if lead > 0 else -1
+    return (tuple(sg * v // g for v in row), sg * c // g), sg
+
+
+def _across(inet: Any, X: Sequence[int], den: int, dirv: Sequence[int]) -> tuple:
+    """Activation pattern at ``X / den + eps * dirv`` for all small ``eps > 0`` (exact).
+
+    Each pre-activation is the pair (value, derivative along ``dirv``), both exact integers
+    over positive scales; a unit is active iff the pair is lexicographically positive, so a
+    pre-activation that stays exactly 0 along the ray counts as inactive.
+    """
+    h = np.array(list(X), dtype=object)
+    dh = np.array(list(dirv), dtype=object)
+    D = den
+    pattern = []
+    for l in range(len(inet.Wi) - 1):
+        W = inet.Wo[l]
+        z = W.dot(h) + np.array(inet.bi[l], dtype=object) * D
+        dz = W.dot(dh)
+        act = tuple(bool(v > 0 or (v == 0 and w > 0)) for v, w in zip(z.tolist(), dz.tolist()))
+        mask = np.array(act, dtype=bool)
+        h = np.where(mask, z, 0).astype(object)
+        dh = np.where(mask, dz, 0).astype(object)
+        D = D * inet.s[l]
+        pattern.append(act)
+    return tuple(pattern)
+
+
 def region_graph(
     net: ReLUNetwork,
     domain: Any = None,
@@ -101,6 +140,15 @@ def region_graph(
 ) -> nx.Graph:
     """The graph of activation regions, with an edge per shared facet.
 
+    Each region's facets are found exactly (one strict-feasibility LP per distinct unit
+    hyperplane, restricted to that hyperplane, in one float batch with exact certificates
+    or the exact simplex); the region across a facet is then found by its activation
+    pattern just across a relative-interior point of the facet (a lexicographic
+    perturbation, exact) and a dictionary lookup. Across a facet ``F`` every unit keeps its
+    sign unless its pre-activation vanishes on all of ``F`` (it is affine on ``F`` and
+    cannot change sign inside the region), so that pattern is the same at every point of
+    ``F``: each facet has exactly one neighbour (or lies on the domain's boundary).
+
     Parameters
     ----------
     net : ReLUNetwork
@@ -108,7 +156,8 @@ def region_graph(
     method : str
         Enumeration method (see :func:`analysis.regions.count_regions`).
     regions : sequence of Region, optional
-        Already enumerated regions of ``net`` on ``domain`` (skips the enumeration).
+        Already enumerated regions of ``net`` on ``domain`` (skips the enumeration). Given
+        only some regions, the graph is the one induced on them.
     **opts
         Limits passed to the enumeration (``max_regions``, ``time_budget``, ``progress``).
 
@@ -127,15 +176,123 @@ def region_graph(
     >>> sorted(G.edges[e]["units"] for e in G.edges)
     [((0, 0),), ((0, 1),)]
     """
+    from analysis.regions.domain import normalize_domain
+    from analysis.regions.general import _IntNet
+    from analysis.regions.lp import _solve_systems
+
+    if not isinstance(net, ReLUNetwork):
+        raise TypeError(f"net must be an analysis.networks.ReLUNetwork, got {type(net).__name__}")
+    box = normalize_domain(domain, net.input_dim)
     if regions is None:
         from analysis.regions.api import enumerate_regions
 
         regions = enumerate_regions(net, domain, method, **opts)
+    d = net.input_dim
+    inet = _IntNet.from_net(net)
+    G = nx.Graph()
+    index: dict[Any, int] = {}
+    for i, r in enumerate(regions):
+        G.add_node(i, pattern=r.pattern, point=r.point, A=r.A, c=r.c, region=r)
+        if r.pattern in index:
+            raise ValueError(f"regions {index[r.pattern]} and {i} have the same pattern")
+        index[r.pattern] = i
+    box_keys: set[Any] = set()
+    if box is not None:
+        for k, (lo, hi) in enumerate(box):
+            e = [Fraction(0)] * d
+            e[k] = Fraction(1)
+            box_keys.add(_key(Inequality(tuple(e), -lo))[0])
+            box_keys.add(_key(Inequality(tuple(e), -hi))[0])
+    # facet problems: (region, key, orientation, reduced rows, reduced consts, pivot, boxed)
+    problems: list[tuple[int, Any, int, list, list, int, bool]] = []
+    for i, r in enumerate(regions):
+        ints = [_int_row(q) if any(q.a) else None for q in r.inequalities]
+        keys = [_primitive(*ir) if ir is not None else None for ir in ints]
+        unit_keys: dict[Any, int] = {}
+        other_keys: set[Any] = set(box_keys)
+        consts_ok = True
+        for q, ks in zip(r.inequalities, keys):
+            if ks is None:
+                consts_ok = consts_ok and q.b > 0
+            elif q.unit is None:
+                other_keys.add(ks[0])
+            else:
+                unit_keys.setdefault(ks[0], ks[1])
+        if not consts_ok:
+            continue
+        boxed = box is not None and box_keys <= {ks[0] for ks in keys if ks is not None}
+        for key, sg in unit_keys.items():
+            if key in other_keys:  # the hyperplane is a face of the domain: nothing across
+                continue
+            h, h0 = key
+            p = next(j for j, v in enumerate(h) if v != 0)
+            hp = h[p]
+            rows, consts = [], []
+            for ir, ks in zip(ints, keys):
+                if ir is None or ks[0] == key:
+                    continue
+                a, c = ir
+                f = a[p]
+                rows.append(tuple(hp * a[j] - f * h[j] for j in range(d) if j != p))
+                consts.append(hp * c - f * h0)
+            problems.append((i, key, sg, rows, consts, p, boxed))
+    # solve the facet LPs, grouped by pivot coordinate (and whether the box bounds them)
+    points: list[Any] = [None] * len(problems)
+    groups: dict[tuple[int, bool], list[int]] = defaultdict(list)
+    for n_, pr in enumerate(problems):
+        groups[(pr[5], pr[6])].append(n_)
+    for (p, boxed), ids in groups.items():
+        if d == 1:
+            for n_ in ids:
+                points[n_] = ((), 1) if all(c > 0 for c in problems[n_][4]) else None
+            continue
+        rbox = None
+        if boxed and box is not None:
+            den = math.lcm(*(v.denominator for pair in box for v in pair))
+            rbox = (
+                tuple(int(lo * den) for k, (lo, _) in enumerate(box) if k != p),
+                tuple(int(hi * den) for k, (_, hi) in enumerate(box) if k != p),
+                den,
+            )
+        sols = _solve_systems([(problems[n_][3], problems[n_][4]) for n_ in ids], rbox, dim=d - 1)
+        for n_, sol in zip(ids, sols):
+            points[n_] = sol
+    for (i, key, sg, _, _, p, _), sol in zip(problems, points):
+        if sol is None:
+            continue
+        (h, h0), (Y, yden) = key, sol
+        # the point on the hyperplane: x_p = -(h0 + sum_{j != p} h_j y_j) / h_p
+        hp = h[p]
+        rest = [v * hp for v in Y]
+        xp = -(
+            h0 * yden + sum(hj * yj for hj, yj in zip((v for j, v in enumerate(h) if j != p), Y))
+        )
+        X = rest[:p] + [xp] + rest[p:]
+        pat = _across(inet, X, yden * hp, [-sg * v for v in h])
+        k = index.get(pat)
+        if k is None or k == i or G.has_edge(i, k):
+            continue
+        flips = tuple(
+            (l, j)
+            for l, (p1, p2) in enumerate(zip(regions[i].pattern, regions[k].pattern))
+            for j, (u, v) in enumerate(zip(p1, p2))
+            if u != v
+        )
+        G.add_edge(i, k, units=flips)
+    return G
+
+
+def _region_graph_pairs(net: ReLUNetwork, regions: Sequence[Region]) -> nx.Graph:
+    """The region graph by testing candidate pairs (a slower, independent method).
+
+    Pairs of regions with opposite inequalities on one hyperplane, bucketed by their
+    first-layer pattern off that hyperplane's units, are tested by :func:`_shares`.
+    """
     G = nx.Graph()
     groups: dict[Any, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     rkeys: list[list[Any]] = []
     for i, r in enumerate(regions):
-        G.add_node(i, pattern=r.pattern, point=r.point, A=r.A, c=r.c, region=r)
+        G.add_node(i, pattern=r.pattern)
         seen = set()
         ks = [_key(q) if any(q.a) else None for q in r.inequalities]
         rkeys.append([k[0] if k else None for k in ks])
@@ -147,9 +304,6 @@ def region_graph(
                 continue
             seen.add((key, sgn))
             groups[key][0 if sgn > 0 else 1].append(i)
-    # First-layer pre-activations are the same affine maps everywhere, so across a facet on H
-    # every first-layer unit whose hyperplane is not H keeps its activation: pair only regions
-    # whose first-layer patterns agree off those units (a necessary condition; the LP decides).
     key0: list[Any] = []
     if net.depth >= 1:
         for w, b in zip(net.exact_weights[0], net.exact_biases[0]):

@@ -589,6 +589,67 @@ def _decide_batch(
     return out
 
 
+def _solve_systems(
+    systems: Sequence[tuple[Sequence[Sequence[int]], Sequence[int]]],
+    box: tuple[Sequence[int], Sequence[int], int] | None = None,
+    chunk: int = 512,
+    dim: int | None = None,
+) -> list[IntPoint | None]:
+    """:func:`_int_interior` of many integer systems in one dimension ``d >= 1``.
+
+    Float LPs run in padded batches; answers are certified by :func:`_certify_batch` and the
+    rest decided exactly by :func:`_decide`. ``box`` (integer bounds over a common
+    denominator), when given, must be implied by every system (its rows among theirs).
+    ``dim`` is the number of variables (needed only for systems without rows).
+    """
+    out: list[IntPoint | None] = [None] * len(systems)
+    todo = []
+    for i, (rows, consts) in enumerate(systems):
+        keep = []
+        bad = False
+        for k, r in enumerate(rows):
+            if any(r):
+                keep.append(k)
+            elif consts[k] <= 0:
+                bad = True
+                break
+        if bad:
+            continue
+        if not keep:
+            n = len(rows[0]) if rows else dim
+            if n is None:
+                raise ValueError(f"system {i} has no rows: pass its dimension as dim")
+            out[i] = (tuple([0] * n), 1)
+            continue
+        R = [tuple(rows[k]) for k in keep]
+        C = [consts[k] for k in keep]
+        M, sc = _float_system(R, C)
+        safe = bool(sc[:, 1].max() < 900 and np.abs(M[:, -1]).max() < 1e290)
+        todo.append((i, R, C, M, sc, safe))
+    fbox = None if box is None else _float_box(box)
+    for start in range(0, len(todo), chunk):
+        part = todo[start : start + chunk]
+        mm = max(M.shape[0] for _, _, _, M, _, _ in part)
+        d1 = part[0][3].shape[1]
+        Ms = np.zeros((len(part), mm, d1))
+        Ms[:, :, -1] = 1.0  # padding rows 0 . x + 1 > 0
+        for k, (_, _, _, M, _, _) in enumerate(part):
+            Ms[k, : M.shape[0]] = M
+        safe = np.array([p[5] for p in part])
+        with np.errstate(all="ignore"):
+            ok, t, x, y = _float_simplex_arrays(Ms)
+        status = _certify_batch(Ms, safe, ok, t, x, y, fbox)
+        for k, (i, R, C, M, sc, _) in enumerate(part):
+            if status[k] == 1:
+                out[i] = _point_of(x[k])
+            elif status[k] == 0:
+                out[i] = None
+            else:
+                res = (float(t[k]), x[k], y[k, : M.shape[0]]) if ok[k] else None
+                out[i] = _decide(R, C, box, M, sc, res)
+    return out
+
+
 def interior_point(
     A: Sequence[Sequence[Any]], b: Sequence[Any], *, exact: bool = False
 ) -> tuple[Fraction, ...] | None:
