@@ -174,6 +174,57 @@ def test_region_graph_connected_on_a_box(net):
         assert min(dict(G.degree).values()) >= 1
 
 
+@given(small_nets(), st.booleans())
+@SMALL
+def test_region_graph_lookup_agrees_with_pairwise_tests(net, on_box):
+    """Facets + pattern lookup vs testing every candidate pair (independent methods)."""
+    from analysis.regions.graph import _region_graph_pairs
+
+    box = [(-2, 2)] * net.input_dim if on_box else None
+    regions = enumerate_regions(net, box, method="brute")
+    G = region_graph(net, box, regions=regions)
+    H = _region_graph_pairs(net, regions)
+    assert set(map(frozenset, G.edges)) == set(map(frozenset, H.edges))  # equality
+    for i, k in G.edges:
+        assert G.edges[i, k]["units"] == H.edges[i, k]["units"]  # equality
+
+
+@pytest.mark.parametrize(
+    "net,edges,units",
+    [
+        # layer-2 unit relu(x) vanishes on all of x <= 0: it flips with its input across 0
+        (ReLUNetwork([[[1]], [[1]], [[1]]], [[0], [0], [0]]), 1, {(0, 0), (1, 0)}),
+        # layer-2 unit relu(x) - relu(-x) = x: coincident bent hyperplane, flips too
+        (ReLUNetwork([[[1], [-1]], [[1, -1]], [[1]]], [[0, 0], [0], [0]]), 1, None),
+        # a dead layer-2 unit (weights 0, bias -1) never flips
+        (ReLUNetwork([[[1], [1]], [[0, 0]], [[1]]], [[0, -1], [-1], [0]]), 2, None),
+    ],
+)
+def test_region_graph_deep_degenerate_facets(net, edges, units):
+    G = region_graph(net)
+    assert G.number_of_edges() == edges  # equality (hand count)
+    from analysis.regions.graph import _region_graph_pairs
+
+    H = _region_graph_pairs(net, [G.nodes[n]["region"] for n in G.nodes])
+    assert set(map(frozenset, G.edges)) == set(map(frozenset, H.edges))  # equality
+    if units is not None:
+        ((i, k),) = G.edges
+        assert set(G.edges[i, k]["units"]) == units  # equality
+    for i, k in G.edges:  # every flipped unit really differs, and only those
+        p1, p2 = G.nodes[i]["pattern"], G.nodes[k]["pattern"]
+        diff = {(l, j) for l in range(len(p1)) for j in range(len(p1[l])) if p1[l][j] != p2[l][j]}
+        assert set(G.edges[i, k]["units"]) == diff  # equality
+
+
+def test_region_graph_of_a_subset_is_induced():
+    net = shallow([X, Y, [1, 1]], [0, 0, -1])
+    full = enumerate_regions(net)
+    part = full[:4]
+    G = region_graph(net, regions=part)
+    H = region_graph(net, regions=full)
+    assert set(map(frozenset, G.edges)) == set(map(frozenset, H.subgraph(range(4)).edges))
+
+
 # ------------------------------------------------------------------ limits and executors
 def test_max_regions_raises_with_lower_bound():
     net = random_net([3, 6, 6, 1], 2)
