@@ -68,6 +68,42 @@ def test_interior_point_float_path_agrees_with_exact_simplex(case):
             assert all(sum(a * x for a, x in zip(r, p)) + c > 0 for r, c in zip(A, b))
 
 
+@given(
+    st.integers(1, 3).flatmap(
+        lambda d: st.tuples(
+            st.just(d),
+            st.lists(
+                st.tuples(st.lists(st.integers(-3, 3), min_size=d, max_size=d), st.integers(-3, 3)),
+                min_size=1,
+                max_size=7,
+            ),
+            st.sampled_from([1, 2**40, 2**700]),  # exponents beyond 900 force the exact path
+        )
+    )
+)
+@settings(max_examples=80, deadline=None)
+def test_batched_float_certificates_agree_with_exact_simplex(case):
+    """Float-certified batch answers (box Farkas, error-bounded points) vs the exact simplex."""
+    from analysis.regions.lp import _solve_systems
+
+    d, rows, scale = case
+    box_rows = [(tuple(int(j == k) for j in range(d)), 2) for k in range(d)]
+    box_rows += [(tuple(-int(j == k) for j in range(d)), 2) for k in range(d)]
+    systems = []
+    for take in range(1, len(rows) + 1):  # prefixes: nested systems, many near-degenerate
+        A = [tuple(r) for r, _ in box_rows] + [tuple(scale * v for v in r) for r, _ in rows[:take]]
+        b = [c for _, c in box_rows] + [scale * c for _, c in rows[:take]]
+        systems.append((A, b))
+    box = (tuple([-2] * d), tuple([2] * d), 1)
+    got = _solve_systems(systems, box)
+    for (A, b), pt in zip(systems, got):
+        exact = exact_interior_point(A, b)
+        assert (pt is None) == (exact is None)  # equality of the decisions
+        if pt is not None:
+            X, den = pt
+            assert all(sum(a * x for a, x in zip(r, X)) + c * den > 0 for r, c in zip(A, b))
+
+
 def test_interior_point_unbounded_far_region():
     # x > 10^6 and y > x + 10^6: unbounded, and far from the origin (no fixed box would do)
     p = interior_point([[1, 0], [-1, 1]], [-(10**6), -(10**6)])
