@@ -172,9 +172,9 @@ def plot_shallow_1d(
     ax.axhline(0.0, color="0.6", lw=0.6)
     ax.set_xlim(*domain)
     ax.set_xlabel("input $x$")
-    ax.set_ylabel("value")
+    ax.set_ylabel("pre-activations, weighted units $\\phi_d h_d$, output $y$")
     ax.set_title(f"Shallow network, D = {len(W0)} hidden units: {len(pieces)} linear regions")
-    ax.legend(fontsize="x-small", loc="lower left")
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
     return ax
 
 

@@ -108,7 +108,7 @@ def sec_shallow(ctx: ReportContext) -> SectionResult:
                 expected=want,
             )
         )
-    fig, ax = new_figure(width=7.0, height=4.6)
+    fig, ax = new_figure(width=7.0, height=5.4)
     plot_shallow_1d(net, domain=(0.0, 2.0), ax=ax)
     md = derivations_markdown(ctx, ["parameter_totals", "shallow_region_recursion"]) + (
         "\n\nFigure 7: the lecture's shallow network "
