@@ -64,7 +64,7 @@ def fp_momentum_gamma_one(ctx: ReportContext) -> SectionResult:
         f"${sympy.latex(d.results['char_poly'])}$, whose complex roots have modulus "
         "$\\sqrt{\\gamma}$ (constant term $\\gamma$), so the error shrinks like "
         "$\\gamma^{t/2}$ and not at all at $\\gamma = 1$. Measured on "
-        f"$E = \\theta^2/2$ with η = {eta_v}: the error's envelope shrinks by "
+        f"$E = \\theta^2/2$ with η = {eta_v}: the error's envelope changes by a factor "
         + ", ".join(f"{fmt(r, 4)} per step at γ = {g:g}" for g, r in rates.items())
         + f" (the lecture's update rule iterated directly). Convergence needs "
         f"$0 \\leq \\gamma < 1$; {refused}"
