@@ -229,31 +229,33 @@ def _float_simplex_arrays(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_float_simplex` on a batch ``Ms`` of shape ``(k, m, d + 1)``, in lockstep.
 
-    Each problem pivots by its own rule; finished problems stop changing. Amortizes numpy's
-    per-call overhead over the ``k`` problems. Returns arrays ``ok`` (``k``; False where the
-    float LP failed), ``t`` (``k``), ``x`` (``k, d``) and the row duals ``y`` (``k, m``).
+    A condensed tableau (only the ``2 d + 1`` nonbasic columns are stored; the basic and
+    nonbasic labels swap at each pivot), so a pivot costs ``O(m d)`` per problem. Each
+    problem pivots by its own rule; finished problems stop changing. Returns arrays ``ok``
+    (``k``; False where the float LP failed), ``t`` (``k``), ``x`` (``k, d``) and the row
+    duals ``y`` (``k, m``).
     """
     k, m, d1 = Ms.shape
     d = d1 - 1
     b = Ms[:, :, d]
     t0 = np.minimum(0.0, b.min(axis=1))
     n = 2 * d + 1
-    N = n + m + 1
-    T = np.zeros((k, m + 2, N + 1))
+    # condensed tableau: rows = m constraints, the cap s <= 1 - t0, the objective;
+    # columns = the n nonbasic variables (x+, x-, s at the start) and the right-hand side
+    T = np.zeros((k, m + 2, n + 1))
     T[:, :m, :d] = -Ms[:, :, :d]
     T[:, :m, d : 2 * d] = Ms[:, :, :d]
     T[:, : m + 1, 2 * d] = 1.0
-    idx = np.arange(m + 1)
-    T[:, idx, n + idx] = 1.0
-    T[:, :m, N] = b - t0[:, None]
-    T[:, m, N] = 1.0 - t0
+    T[:, :m, n] = b - t0[:, None]
+    T[:, m, n] = 1.0 - t0
     T[:, m + 1, 2 * d] = -1.0
-    basis = np.tile(np.arange(n, N), (k, 1))
+    basic = np.tile(np.arange(n, n + m + 1), (k, 1))
+    nonbasic = np.tile(np.arange(n), (k, 1))
     eps = 1e-12
     failed = np.zeros(k, dtype=bool)
     running = np.ones(k, dtype=bool)
     for _ in range(max_iter):
-        obj = T[:, m + 1, :N]
+        obj = T[:, m + 1, :n]
         e = obj.argmin(axis=1)
         running = (obj[np.arange(k), e] < -eps) & ~failed
         act = np.nonzero(running)[0]
@@ -262,27 +264,37 @@ def _float_simplex_arrays(
         ea = e[act]
         Ta = T[act]
         ar = np.arange(act.size)
-        col = Ta[ar, :, ea]
+        col = Ta[ar, :, ea]  # (a, m + 2)
         colc = col[:, : m + 1]
         pos = colc > eps
         bad = ~pos.any(axis=1)
         if bad.any():
             failed[act[bad]] = True
         ratios = np.full(colc.shape, np.inf)
-        np.divide(Ta[:, : m + 1, N], colc, out=ratios, where=pos)
+        np.divide(Ta[:, : m + 1, n], colc, out=ratios, where=pos)
         r = ratios.argmin(axis=1)
-        prow = Ta[ar, r, :] / Ta[ar, r, ea][:, None]
+        piv = Ta[ar, r, ea]
+        prow = Ta[ar, r, :] / piv[:, None]
+        prow[ar, ea] = 1.0 / piv
         Ta -= col[:, :, None] * prow[:, None, :]
+        Ta[ar, :, ea] = -col / piv[:, None]
         Ta[ar, r, :] = prow
         keep = ~bad
-        T[act[keep]] = Ta[keep]
-        basis[act[keep], r[keep]] = ea[keep]
+        ak, rk, ek = act[keep], r[keep], ea[keep]
+        T[ak] = Ta[keep]
+        lab = basic[ak, rk].copy()
+        basic[ak, rk] = nonbasic[ak, ek]
+        nonbasic[ak, ek] = lab
     ok = ~failed & ~running
+    N = n + m + 1
     u = np.zeros((k, N))
-    np.put_along_axis(u, basis, T[:, : m + 1, N], axis=1)
+    np.put_along_axis(u, basic, T[:, : m + 1, n], axis=1)
     t = u[:, 2 * d] + t0
     x = u[:, :d] - u[:, d : 2 * d]
-    return ok, t, x, T[:, m + 1, n : n + m].copy()
+    # duals: the objective row's entries at the nonbasic slack columns (0 where basic)
+    yfull = np.zeros((k, N))
+    np.put_along_axis(yfull, nonbasic, T[:, m + 1, :n], axis=1)
+    return ok, t, x, yfull[:, n : n + m]
 
 
 def _float_simplex_batch(
