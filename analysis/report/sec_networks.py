@@ -226,7 +226,7 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
     checks.append(
         Check(
             "the same network counted on a box that contains every vertex (polygon splitting)",
-            "regions on ℝ²",
+            "the count on all of ℝ² (row above: a different method)",
             n_box,
             "exact",
             n_box == n_r2,
