@@ -366,10 +366,17 @@ class _Split:
                 )
         self.cells = new_cells
 
-    def children(self, net: _IntNet) -> list[_Node]:
+    def children(self, net: _IntNet, maps: bool = True) -> list[_Node]:
+        """The child nodes; without ``maps`` the leaves get no affine maps (counting)."""
         out = []
         G, g0, l, node = self.G, self.g0, self.l, self.node
         n = len(G)
+        if not maps and l == len(net.Wi) - 2:
+            for cell in self.cells:
+                signs = cell[3]
+                act = tuple(self.fixed[j] if j in self.fixed else signs[j] for j in range(n))
+                out.append(_Node((), (), (), (*node.pattern, act), (), (), 1, cell[4]))
+            return out
         for rows, consts, units, signs, pt, fm, fs, _ in self.cells:
             act = tuple(self.fixed[j] if j in self.fixed else signs[j] for j in range(n))
             Pn = [G[j] if act[j] else (0,) * net.d for j in range(n)]
@@ -397,7 +404,7 @@ class _Split:
         return out
 
 
-def _children_many(net: _IntNet, nodes: Sequence[_Node]) -> list[list[_Node]]:
+def _children_many(net: _IntNet, nodes: Sequence[_Node], maps: bool = True) -> list[list[_Node]]:
     """Split each node by its next hidden layer; full-dimensional children only.
 
     The nodes are split in lockstep so that their LPs run as few large batches: one for
@@ -433,7 +440,7 @@ def _children_many(net: _IntNet, nodes: Sequence[_Node]) -> list[list[_Node]]:
             per[k][key] = a
         for k, vs in pending.items():
             splits[k].split(idx, per[k], vs)
-    return [sp.children(net) for sp in splits]
+    return [sp.children(net, maps) for sp in splits]
 
 
 def _children(net: _IntNet, node: _Node) -> list[_Node]:
@@ -518,7 +525,7 @@ class _Limits:
             )
 
 
-def _walk(net: _IntNet, node: _Node, limits: _Limits) -> Iterator[_Node]:
+def _walk(net: _IntNet, node: _Node, limits: _Limits, maps: bool = True) -> Iterator[_Node]:
     """Depth-first leaves under ``node`` (memory: one path of the tree)."""
     K = len(net.Wi) - 1
     stack = [node]
@@ -532,7 +539,7 @@ def _walk(net: _IntNet, node: _Node, limits: _Limits) -> Iterator[_Node]:
         group = [nd]
         while len(group) < _GROUP and stack and stack[-1].layer == nd.layer:
             group.append(stack.pop())
-        for kids in reversed(_children_many(net, group)):
+        for kids in reversed(_children_many(net, group, maps)):
             stack.extend(reversed(kids))
 
 
@@ -590,7 +597,7 @@ def _count_subtree(
 ) -> int:
     limits = _Limits(max_regions, None, None, deadline=deadline)
     n = 0
-    for _ in _walk(inet, node, limits):
+    for _ in _walk(inet, node, limits, maps=False):
         n += 1
     return n
 
@@ -650,7 +657,7 @@ def count_regions_lp(
     root = _root(inet, box)
     K = len(inet.Wi) - 1
     if executor is None or K == 0:
-        for _ in _walk(inet, root, limits):
+        for _ in _walk(inet, root, limits, maps=False):
             pass
         return limits.found
     nodes = _frontier(inet, root, chunks, limits)
