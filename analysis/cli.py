@@ -39,7 +39,8 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from analysis.report import build_report
 
-    result = build_report(out_dir=args.out, quick=args.quick)
+    kwargs = {} if args.seed is None else {"seed": args.seed}
+    result = build_report(out_dir=args.out, quick=args.quick, **kwargs)
     print(f"wrote {result.path / 'REPORT.md'}")
     if args.strict and result.n_failed:
         print(f"{result.n_failed} check(s) failed or section(s) errored", file=sys.stderr)
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="build the report (REPORT.md, figures, report.json)")
     r.add_argument("--out", default="reports", help="output folder (default: reports)")
     r.add_argument("--quick", action="store_true", help="smaller problems, for CI and tests")
+    r.add_argument("--seed", type=int, default=None, help="seed of every random choice")
     r.add_argument(
         "--strict", action="store_true", help="exit 1 if any check fails or a section errors"
     )
