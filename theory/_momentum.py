@@ -115,7 +115,11 @@ def _jury(d: Derivation, poly: sympy.Expr) -> list[sympy.Basic]:
     a0 = poly.coeff(z, 0)
     conds = [sympy.expand(poly.subs(z, 1)) > 0, sympy.expand(poly.subs(z, -1)) > 0]
     conds += [a0 < 1, a0 > -1]
-    d.step("Schur-Cohn/Jury conditions for z^2 + a_1 z + a_0: p(1), p(-1) > 0, |a_0| < 1", conds)
+    shown = [c for c in conds if c is not sympy.true]
+    text = "Schur-Cohn/Jury conditions for z^2 + a_1 z + a_0: p(1), p(-1) > 0, |a_0| < 1"
+    if len(shown) < len(conds):
+        text += " (sympy finds the rest true under the symbols' assumptions)"
+    d.step(text, shown)
     return conds
 
 
