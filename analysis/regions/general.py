@@ -42,9 +42,11 @@ from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box, normalize_domain
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
 from analysis.regions.lp import (
+    _TINY,
     IntPoint,
     _certify_batch,
     _decide,
+    _float_bounds_batch,
     _float_box,
     _float_simplex_arrays,
     _float_system,
@@ -128,6 +130,7 @@ class _Node:
     point: IntPoint
     fm: Any = field(default=None, compare=False, repr=False)
     fs: Any = field(default=None, compare=False, repr=False)
+    bbox: Any = field(default=None, compare=False, repr=False)
 
     @property
     def layer(self) -> int:
@@ -275,9 +278,31 @@ class _Split:
             FG, FGS = _float_system([G[j] for j in live], [g0[j] for j in live])
             for r, j in enumerate(live):
                 self.fr[j] = (FG[r], FGS[r], bool(FGS[r, 1] < 900 and abs(FG[r, -1]) < 1e290))
-        self.vals = {j: _value(G[j], g0[j], node.point) for j in live}
+        self.bbox = node.bbox if node.bbox is not None else net.fbox
+        self.prune()
         self.cells: list[_Cell] = [self.root]
         self.cuts: list[tuple[int, IntPoint | None, IntPoint | None]] = []
+
+    def prune(self) -> None:
+        """Fix the live units whose hyperplane misses the node's bounding box."""
+        if self.bbox is not None and self.live:
+            lo, hi = self.bbox
+            R = np.array([self.fr[j][0] for j in self.live])
+            a, c = R[:, :-1], R[:, -1]
+            with np.errstate(all="ignore"):
+                mn = np.minimum(a * lo, a * hi).sum(axis=1) + c
+                mx = np.maximum(a * lo, a * hi).sum(axis=1) + c
+                tol = 1e-12 * ((np.abs(a) * np.maximum(-lo, hi)).sum(axis=1) + np.abs(c))
+                tol += _TINY * R.shape[1]
+            keep = []
+            for j, lo_ok, hi_ok in zip(self.live, mn > tol, mx < -tol):
+                if self.fr[j][2] and (lo_ok or hi_ok):
+                    self.fixed[j] = bool(lo_ok)
+                else:
+                    keep.append(j)
+            self.live = keep
+        G, g0, pt = self.G, self.g0, self.node.point
+        self.vals = {j: _value(G[j], g0[j], pt) for j in self.live}
 
     def item(self, cell: _Cell, j: int, sg: int) -> Any:
         row, sc, ok = self.fr[j]
@@ -399,6 +424,7 @@ class _Split:
                     pt,
                     fm,
                     fs,
+                    self.bbox,
                 )
             )
         return out
@@ -411,6 +437,24 @@ def _children_many(net: _IntNet, nodes: Sequence[_Node], maps: bool = True) -> l
     the first pass (which hyperplanes cut each node) and one per cut index after that.
     """
     splits = [_Split(net, nd) for nd in nodes]
+    fbox = net.fbox
+    if fbox is not None:  # fresh bounding boxes where many hyperplanes are undecided
+        tight = [sp for sp in splits if len(sp.live) > _BBOX_FACTOR * net.d and sp.root[7]]
+        if tight:
+            mm = max(sp.root[5].shape[0] for sp in tight)
+            Ms = np.zeros((len(tight), mm, net.d + 1))
+            Ms[:, :, -1] = 1.0
+            pts = np.empty((len(tight), net.d))
+            for i, sp in enumerate(tight):
+                fm = sp.root[5]
+                Ms[i, : fm.shape[0]] = fm
+                X, den = sp.node.point
+                pts[i] = [float(Fraction(v, den)) for v in X]
+            lo, hi = _float_bounds_batch(Ms, pts, np.ones(len(tight), dtype=bool), fbox)
+            for i, sp in enumerate(tight):
+                olo, ohi = sp.bbox
+                sp.bbox = (np.maximum(olo, lo[i]), np.minimum(ohi, hi[i]))
+                sp.prune()
     reqs = [(k, r) for k, sp in enumerate(splits) for r in sp.first_requests()]
     res = _solve_appended([splits[k].item(splits[k].root, j, sg) for k, (j, sg) in reqs], net)
     answers: list[dict] = [{} for _ in splits]
@@ -450,6 +494,9 @@ def _children(net: _IntNet, node: _Node) -> list[_Node]:
 
 #: How many nodes of one layer are split together (their LPs share batches).
 _GROUP = 24
+#: A node gets its own bounding box (2 d LPs) when more than this many times ``d`` of the
+#: next layer's hyperplanes are left undecided by the box it inherited.
+_BBOX_FACTOR = 2
 
 
 def _region(net: _IntNet, node: _Node) -> Region:

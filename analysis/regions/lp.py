@@ -385,6 +385,123 @@ def _certify_batch(
     return status
 
 
+def _float_bounds_batch(
+    Ms: np.ndarray,
+    P: np.ndarray,
+    safe: np.ndarray,
+    fbox: tuple[np.ndarray, np.ndarray],
+    max_iter: int = 200,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Certified float bounds ``lo <= x <= hi`` on the sets ``{M . (x, 1) > 0}`` of a batch.
+
+    ``Ms`` (``k, m, d + 1``) are normalized rows as for :func:`_certify_batch` (each set must
+    lie in the domain box, whose rows are among its own, and ``fbox`` contains that box);
+    ``P`` holds points of the sets (they start the simplex: ``x = p + z``, ``z = 0``).
+    For ``c = +-e_j`` the LP ``max c . x`` gives multipliers ``Y >= 0`` (its duals); for every
+    ``x`` of the set ``c . x <= c . x + sum_i Y_i (a_i . x + b_i)``, whose maximum over the
+    box is bounded from above in floats with the error margin of :func:`_certify_batch`. Any
+    ``Y >= 0`` gives a valid bound, so a poor float solution only loosens it; problems that
+    are not ``safe`` (or fail) get the box itself.
+    """
+    k, m, d1 = Ms.shape
+    d = d1 - 1
+    lo = np.tile(fbox[0], (k, 1))
+    hi = np.tile(fbox[1], (k, 1))
+    if k == 0 or m > 10_000:
+        return lo, hi
+    n = 2 * d
+    A = Ms[:, :, :d]
+    b = Ms[:, :, d]
+    with np.errstate(all="ignore"):
+        rhs = np.maximum(np.einsum("kmd,kd->km", A, P) + b, 0.0)
+        # problem (i, j, sign): rows of set i, objective sign * x_j
+        K = k * 2 * d
+        T = np.zeros((K, m + 1, n + 1))
+        Tv = T.reshape(k, 2 * d, m + 1, n + 1)
+        Tv[:, :, :m, :d] = -A[:, None]
+        Tv[:, :, :m, d:n] = A[:, None]
+        Tv[:, :, :m, n] = rhs[:, None]
+        cvec = np.zeros((2 * d, d))
+        cvec[np.arange(d), np.arange(d)] = 1.0
+        cvec[d + np.arange(d), np.arange(d)] = -1.0
+        Tv[:, :, m, :d] = -cvec[None]
+        Tv[:, :, m, d:n] = cvec[None]
+        basic = np.tile(np.arange(n, n + m), (K, 1))
+        nonbasic = np.tile(np.arange(n), (K, 1))
+        ok = _pivot(T, m, n, basic, nonbasic, max_iter)
+        yfull = np.zeros((K, n + m))
+        np.put_along_axis(yfull, nonbasic, T[:, m, :n], axis=1)
+        Y = np.maximum(yfull[:, n:], 0.0).reshape(k, 2 * d, m)
+        r = np.einsum("ksm,kmd->ksd", Y, A) + cvec[None]
+        beta = (Y * b[:, None, :]).sum(axis=2)
+        flo, fhi = fbox
+        top = np.where(r > 0, r * fhi, r * flo).sum(axis=2) + beta
+        X = np.maximum(np.abs(flo), np.abs(fhi))
+        S = np.einsum("ksm,kmd->ksd", Y, np.abs(A))
+        mag = (
+            ((S + np.abs(cvec)[None] + np.abs(r)) * X).sum(axis=2)
+            + (Y * np.abs(b)[:, None, :]).sum(axis=2)
+            + np.abs(beta)
+        )
+        bound = top + 1e-10 * mag + _TINY * m * d1
+        good = (ok.reshape(k, 2 * d) & safe[:, None]) & np.isfinite(bound)
+        up = np.where(good[:, :d], bound[:, :d], np.inf)
+        down = np.where(good[:, d:], -bound[:, d:], -np.inf)
+    return np.maximum(lo, down), np.minimum(hi, up)
+
+
+def _pivot(
+    T: np.ndarray,
+    m: int,
+    n: int,
+    basic: np.ndarray,
+    nonbasic: np.ndarray,
+    max_iter: int,
+) -> np.ndarray:
+    """Lockstep primal simplex on condensed tableaux ``T`` (``k, m + 1, n + 1``), in place.
+
+    Rows ``0..m-1`` are constraints ``x_B + T x_N = rhs`` (``rhs >= 0``: the start is
+    feasible), row ``m`` the objective (a negative entry improves); Dantzig's rule. Returns
+    which problems reached an optimum.
+    """
+    k = T.shape[0]
+    eps = 1e-12
+    failed = np.zeros(k, dtype=bool)
+    running = np.ones(k, dtype=bool)
+    for _ in range(max_iter):
+        obj = T[:, m, :n]
+        e = obj.argmin(axis=1)
+        running = (obj[np.arange(k), e] < -eps) & ~failed
+        act = np.nonzero(running)[0]
+        if act.size == 0:
+            break
+        ea = e[act]
+        Ta = T[act]
+        ar = np.arange(act.size)
+        col = Ta[ar, :, ea]
+        colc = col[:, :m]
+        pos = colc > eps
+        bad = ~pos.any(axis=1)
+        if bad.any():
+            failed[act[bad]] = True
+        ratios = np.full(colc.shape, np.inf)
+        np.divide(Ta[:, :m, n], colc, out=ratios, where=pos)
+        r = ratios.argmin(axis=1)
+        piv = Ta[ar, r, ea]
+        prow = Ta[ar, r, :] / piv[:, None]
+        prow[ar, ea] = 1.0 / piv
+        Ta -= col[:, :, None] * prow[:, None, :]
+        Ta[ar, :, ea] = -col / piv[:, None]
+        Ta[ar, r, :] = prow
+        keep = ~bad
+        ak, rk, ek = act[keep], r[keep], ea[keep]
+        T[ak] = Ta[keep]
+        lab = basic[ak, rk].copy()
+        basic[ak, rk] = nonbasic[ak, ek]
+        nonbasic[ak, ek] = lab
+    return ~failed & ~running
+
+
 def _point_of(x: np.ndarray) -> IntPoint:
     """The float vector ``x`` as an exact dyadic point (numerators, common denominator)."""
     ratios = [float(v).as_integer_ratio() for v in x]
