@@ -104,6 +104,59 @@ def test_batched_float_certificates_agree_with_exact_simplex(case):
             assert all(sum(a * x for a, x in zip(r, X)) + c * den > 0 for r, c in zip(A, b))
 
 
+@given(
+    st.integers(1, 3).flatmap(
+        lambda d: st.tuples(
+            st.just(d),
+            st.lists(
+                st.tuples(st.lists(st.integers(-3, 3), min_size=d, max_size=d), st.integers(-3, 3)),
+                min_size=0,
+                max_size=5,
+            ),
+        )
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_certified_bounding_boxes_contain_the_set(case):
+    """Float bounds from LP duals: the set beyond each bound is empty (exact simplex)."""
+    from analysis.regions.lp import _float_bounds_batch, _float_box, _float_system
+
+    d, rows = case
+    A = [tuple(int(j == k) for j in range(d)) for k in range(d)]
+    A += [tuple(-int(j == k) for j in range(d)) for k in range(d)]
+    b = [2] * (2 * d)
+    for r, c in rows:
+        if any(r):
+            A.append(tuple(r))
+            b.append(c)
+    p = exact_interior_point(A, b)
+    if p is None:
+        return
+    M, _ = _float_system(A, b)
+    box = _float_box((tuple([-2] * d), tuple([2] * d), 1))
+    lo, hi = _float_bounds_batch(M[None], np.array([[float(v) for v in p]]), np.ones(1, bool), box)
+    for j in range(d):
+        e = [Fraction(int(k == j)) for k in range(d)]
+        # x_j > hi_j and x_j < lo_j are both infeasible on the set: hi and lo are bounds
+        above = exact_interior_point([*A, e], [*b, -Fraction(float(hi[0, j]))])
+        below = exact_interior_point([*A, [-v for v in e]], [*b, Fraction(float(lo[0, j]))])
+        assert above is None and below is None  # bound (upper and lower)
+        assert lo[0, j] <= p[j] <= hi[0, j]  # bound
+
+
+def test_certified_bounding_box_is_tight_on_a_triangle():
+    from analysis.regions.lp import _float_bounds_batch, _float_box, _float_system
+
+    # the triangle x > 0, y > 0, x + y < 1 inside the box [-2, 2]^2: bounding box [0, 1]^2
+    A = [(1, 0), (0, 1), (-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1)]
+    b = [2, 2, 2, 2, 0, 0, 1]
+    M, _ = _float_system(A, b)
+    box = _float_box(((-2, -2), (2, 2), 1))
+    lo, hi = _float_bounds_batch(M[None], np.array([[0.25, 0.25]]), np.ones(1, bool), box)
+    assert np.allclose(lo, 0, atol=1e-9) and np.allclose(hi, 1, atol=1e-9)  # equality to 1e-9
+    assert (lo <= 0).all() and (hi >= 1).all()  # bound: never inside the true box
+
+
 def test_interior_point_unbounded_far_region():
     # x > 10^6 and y > x + 10^6: unbounded, and far from the origin (no fixed box would do)
     p = interior_point([[1, 0], [-1, 1]], [-(10**6), -(10**6)])
