@@ -59,17 +59,21 @@ def sampled_patterns(
 
 
 def row(
-    label: str, net: ReLUNetwork, pool: ProcessPoolExecutor | None, n_samples: int
+    label: str,
+    net: ReLUNetwork,
+    pool: ProcessPoolExecutor | None,
+    n_samples: int,
+    method: str = "auto",
 ) -> tuple[int, float]:
     box = [(-1, 1)] * net.input_dim
-    method = choose_method(net, box)
+    method = choose_method(net, box, method)
     t, c0 = time.perf_counter(), time.process_time()
-    n = count_regions(net, box)
+    n = count_regions(net, box, method=method)
     dt, cpu = time.perf_counter() - t, time.process_time() - c0
     par = ""
     if pool is not None and method == "lp":
         t = time.perf_counter()
-        n2 = count_regions(net, box, executor=pool)
+        n2 = count_regions(net, box, method="lp", executor=pool)
         dt2 = time.perf_counter() - t
         assert n2 == n, (n, n2)
         par = f"{n / dt2:10.0f}"
@@ -99,23 +103,29 @@ def main(argv: list[str] | None = None) -> int:
         f"{'missed':>8}"
     )
     cases = [
-        (2, [16, 16, 16]),
-        (2, [32, 32, 32]),
-        (3, [12, 12, 12]),
-        (4, [10, 10, 10]),
-        (5, [10, 10]),
-        (6, [10, 10]),
+        (2, [16, 16, 16], "auto"),
+        (2, [32, 32, 32], "auto"),
+        (2, [32, 32, 32], "lp"),
+        (3, [12, 12, 12], "auto"),
+        (4, [10, 10, 10], "auto"),
+        (5, [10, 10], "auto"),
+        (6, [10, 10], "auto"),
     ]
     if not args.quick:
-        cases += [(3, [16, 16, 16]), (4, [12, 12, 12]), (5, [12, 12, 12]), (6, [12, 12])]
+        cases += [
+            (3, [16, 16, 16], "auto"),
+            (4, [12, 12, 12], "auto"),
+            (5, [12, 12, 12], "auto"),
+            (6, [12, 12], "auto"),
+        ]
     print(
         "\nExact count vs sampling (box [-1, 1]^D_i; sampling: distinct patterns at "
         f"{args.samples} points)"
     )
     print(header)
     with ProcessPoolExecutor(2) as pool:
-        for d, w in cases:
-            row(f"{d}: {w}", he_net(d, w, seed=d), pool, args.samples)
+        for d, w, m in cases:
+            row(f"{d}: {w}", he_net(d, w, seed=d), pool, args.samples, m)
         print("\nScaling (D_i = 3, depth 3): time against the number of regions")
         print(f"{'widths':<14} {'regions':>8} {'time/s':>8} {'us/region':>10}")
         widths = [4, 6, 8, 10, 12] + ([14, 16] if not args.quick else [])
@@ -126,7 +136,34 @@ def main(argv: list[str] | None = None) -> int:
             dt = time.perf_counter() - t
             print(f"{str([n] * 3):<14} {c:>8} {dt:8.2f} {1e6 * dt / c:10.0f}")
             sys.stdout.flush()
+    graph_table(args.quick)
     return 0
+
+
+def graph_table(quick: bool) -> None:
+    """region_graph (facets + pattern lookup) against the pairwise test it replaced."""
+    from analysis.regions import enumerate_regions, region_graph
+    from analysis.regions.graph import _region_graph_pairs
+
+    print("\nRegion graph (box [-1, 1]^D_i; regions enumerated beforehand, not timed)")
+    print(f"{'network':<18} {'regions':>8} {'edges':>8} {'time/s':>8} {'pairwise/s':>10}")
+    cases = [(2, [8, 8]), (3, [6, 6, 6])] + ([] if quick else [(3, [10, 10, 10]), (4, [8, 8, 8])])
+    for d, w in cases:
+        net = he_net(d, w, seed=d)
+        box = [(-1, 1)] * d
+        regions = enumerate_regions(net, box, method="lp")
+        t = time.perf_counter()
+        G = region_graph(net, box, regions=regions)
+        dt = time.perf_counter() - t
+        pair = f"{'-':>10}"
+        if len(regions) <= 600:
+            t = time.perf_counter()
+            H = _region_graph_pairs(net, regions)
+            pair = f"{time.perf_counter() - t:10.2f}"
+            assert set(map(frozenset, H.edges)) == set(map(frozenset, G.edges))
+        label = f"{d}: {w}"
+        print(f"{label:<18} {len(regions):>8} {G.number_of_edges():>8} {dt:8.2f} {pair}")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
