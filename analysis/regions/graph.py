@@ -1,11 +1,14 @@
 """The region graph: activation regions, joined across shared facets.
 
 Two activation regions are adjacent when their closures share a ``(D_i - 1)``-dimensional
-face. That face lies on a hyperplane that bounds one region on its positive side and the other
-on its negative side, so candidates are pairs of regions carrying opposite inequalities with
-the same (exact, primitive integer) hyperplane; a candidate pair is adjacent iff the other
-inequalities of both regions are strictly feasible *on* that hyperplane, decided exactly by
-:func:`analysis.regions.lp.interior_point` in ``D_i - 1`` variables.
+face. :func:`region_graph` finds each region's facets (a unit hyperplane ``H`` is a facet iff
+the region's other inequalities are strictly feasible *on* ``H``: one LP per distinct
+hyperplane, all in float batches with exact certificates or the exact simplex) and the region
+across each facet by the exact activation pattern just across a relative-interior point of
+the facet (lexicographic: value, then derivative along the outward normal), looked up in a
+dictionary ``pattern -> node``. The cost is a few LPs and forward passes per region, not per
+pair. :func:`shares_facet` tests one candidate pair directly, the old pairwise way, which the
+tests use as an independent check.
 
 Linear regions (``kind="linear"``) are the connected components after merging adjacent regions
 with the same exact output map ``(A, c)``.

@@ -20,6 +20,12 @@ Two solvers share this formulation:
 * an exact simplex in :class:`fractions.Fraction` with Bland's rule (terminates on every
   degenerate input), which decides whenever the float answer cannot be certified.
 
+Many systems at once (the region engine): the float LPs run in lockstep batches
+(:func:`_float_simplex_arrays`), and their answers are first certified in floats with
+rigorous error bounds (:func:`_certify_batch`: every float row is within ``2.01 u`` of an
+exact positive multiple of its integer row, so a margin far above the rounding error proves
+a sign); whatever is not certified that way goes through the exact checks above.
+
 >>> p = interior_point([[1, 0], [0, 1], [-1, -1]], [0, 0, 1])   # open triangle
 >>> p[0] > 0 and p[1] > 0 and p[0] + p[1] < 1
 True
