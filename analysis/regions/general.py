@@ -587,10 +587,15 @@ class _Limits:
             )
 
 
-def _walk(net: _IntNet, node: _Node, limits: _Limits, maps: bool = True) -> Iterator[_Node]:
-    """Depth-first leaves under ``node`` (memory: one path of the tree)."""
+def _walk(
+    net: _IntNet, node: _Node | Sequence[_Node], limits: _Limits, maps: bool = True
+) -> Iterator[_Node]:
+    """Depth-first leaves under ``node`` (or under each of a list of nodes, in order).
+
+    Memory: one path of the tree, times the group of siblings split together.
+    """
     K = len(net.Wi) - 1
-    stack = [node]
+    stack = [node] if isinstance(node, _Node) else list(reversed(node))
     while stack:
         nd = stack.pop()
         if nd.layer == K:
@@ -655,7 +660,10 @@ def iter_regions_lp(
 
 
 def _count_subtree(
-    inet: _IntNet, node: _Node, max_regions: int | None, deadline: float | None
+    inet: _IntNet,
+    node: _Node | Sequence[_Node],
+    max_regions: int | None,
+    deadline: float | None,
 ) -> int:
     limits = _Limits(max_regions, None, None, deadline=deadline)
     n = 0
@@ -723,8 +731,13 @@ def count_regions_lp(
             pass
         return limits.found
     nodes = _frontier(inet, root, chunks, limits)
+    # contiguous pieces of the frontier: siblings stay together and are split in lockstep
+    n_pieces = max(1, min(chunks, len(nodes)))
+    bounds = [len(nodes) * i // n_pieces for i in range(n_pieces + 1)]
     futures = [
-        executor.submit(_count_subtree, inet, nd, max_regions, limits.deadline) for nd in nodes
+        executor.submit(_count_subtree, inet, nodes[a:b], max_regions, limits.deadline)
+        for a, b in zip(bounds, bounds[1:])
+        if b > a
     ]
     for fut in futures:
         limits.tick(fut.result())
