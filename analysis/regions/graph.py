@@ -181,7 +181,6 @@ def region_graph(
     """
     from analysis.regions.domain import normalize_domain
     from analysis.regions.general import _IntNet
-    from analysis.regions.lp import _solve_systems
 
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be an analysis.networks.ReLUNetwork, got {type(net).__name__}")
@@ -206,9 +205,39 @@ def region_graph(
             e[k] = Fraction(1)
             box_keys.add(_key(Inequality(tuple(e), -lo))[0])
             box_keys.add(_key(Inequality(tuple(e), -hi))[0])
+    # regions in chunks (bounded memory); per chunk: facet LPs in batches, then lookups
+    for first in range(0, len(regions), _CHUNK):
+        _connect(
+            G,
+            net,
+            inet,
+            regions,
+            range(first, min(first + _CHUNK, len(regions))),
+            index,
+            box,
+            box_keys,
+        )
+    return G
+
+
+def _connect(
+    G: nx.Graph,
+    net: ReLUNetwork,
+    inet: Any,
+    regions: Sequence[Region],
+    chunk: range,
+    index: dict[Any, int],
+    box: Any,
+    box_keys: set[Any],
+) -> None:
+    """Add the edges across the facets of the regions ``chunk`` (see :func:`region_graph`)."""
+    from analysis.regions.lp import _solve_systems
+
+    d = net.input_dim
     # facet problems: (region, key, orientation, reduced rows, reduced consts, pivot, boxed)
     problems: list[tuple[int, Any, int, list, list, int, bool]] = []
-    for i, r in enumerate(regions):
+    for i in chunk:
+        r = regions[i]
         ints = [_int_row(q) if any(q.a) else None for q in r.inequalities]
         keys = [_primitive(*ir) if ir is not None else None for ir in ints]
         unit_keys: dict[Any, int] = {}
@@ -282,7 +311,10 @@ def region_graph(
             if u != v
         )
         G.add_edge(i, k, units=flips)
-    return G
+
+
+#: Regions whose facets are solved together in :func:`region_graph`.
+_CHUNK = 2000
 
 
 def _region_graph_pairs(net: ReLUNetwork, regions: Sequence[Region]) -> nx.Graph:

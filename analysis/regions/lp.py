@@ -638,6 +638,31 @@ def _float_system(
     return M / norms[:, None], np.column_stack([norms, exps])
 
 
+def _float_system_many(
+    rows: Sequence[Sequence[int]], consts: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_float_system` of many nonzero rows, converted by numpy in one call.
+
+    Each integer is rounded once to the nearest float (numpy converts Python integers
+    correctly rounded) and scaled by an exact power of two ``2^-e`` (``e >= 0`` from the
+    row's largest entry), then divided by the norm: the same ``2.01 u`` relation to the exact
+    row as :func:`_float_rows`. Rows whose entries do not fit a float take that slower path.
+    """
+    try:
+        flat = [float(v) for r, c in zip(rows, consts) for v in (*r, c)]
+        A = np.array(flat).reshape(len(rows), -1)
+    except OverflowError:
+        return _float_system(rows, consts)
+    big = np.abs(A).max(axis=1)
+    if not (np.isfinite(A).all() and big.max(initial=0.0) < 2.0**1000):
+        return _float_system(rows, consts)
+    top = np.abs(A[:, :-1]).max(axis=1)
+    e = np.maximum(np.frexp(top)[1] - 1, 0)
+    M = np.ldexp(A, -e[:, None])
+    norms = np.linalg.norm(M[:, :-1], axis=1)
+    return M / norms[:, None], np.column_stack([norms, e.astype(float)])
+
+
 def _int_interior(
     rows: Sequence[Sequence[int]],
     consts: Sequence[int],
@@ -758,9 +783,19 @@ def _solve_systems(
             continue
         R = [tuple(rows[k]) for k in keep]
         C = [consts[k] for k in keep]
-        M, sc = _float_system(R, C)
-        safe = bool(sc[:, 1].max() < 900 and np.abs(M[:, -1]).max() < 1e290)
-        todo.append((i, R, C, M, sc, safe))
+        todo.append([i, R, C])
+    # every kept row of every system converted in one go
+    if todo:
+        Mall, scall = _float_system_many(
+            [r for t in todo for r in t[1]], [c for t in todo for c in t[2]]
+        )
+        start = 0
+        for t in todo:
+            stop = start + len(t[1])
+            M, sc = Mall[start:stop], scall[start:stop]
+            safe = bool(sc[:, 1].max() < 900 and np.abs(M[:, -1]).max() < 1e290)
+            t += [M, sc, safe]
+            start = stop
     fbox = None if box is None else _float_box(box)
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
