@@ -157,6 +157,33 @@ def test_certified_bounding_box_is_tight_on_a_triangle():
     assert (lo <= 0).all() and (hi >= 1).all()  # bound: never inside the true box
 
 
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(-(2**80), 2**80).filter(bool), min_size=2, max_size=2),
+            st.integers(-(2**90), 2**90),
+            st.sampled_from([0, 60, 600, 1100]),  # 2^1100 does not fit a float
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_float_rows_in_one_pass_match_row_by_row(rows):
+    """Both conversions are within 2.01 u of the exact normalized row (M * scale = row)."""
+    from analysis.regions.lp import _float_system, _float_system_many
+
+    R = [tuple(v << s for v in r) for r, _, s in rows]
+    C = [c << s for _, c, s in rows]
+    for M, sc in (_float_system_many(R, C), _float_system(R, C)):
+        for (r, c), m, (norm, e) in zip(zip(R, C), M, sc):
+            if e >= 900:  # unsafe rows are never used by the float certificates
+                continue
+            for exact, got in zip((*r, c), m):
+                want = Fraction(exact) / (Fraction(norm) * 2 ** int(e))
+                assert abs(Fraction(float(got)) - want) <= abs(want) * Fraction(3, 2**53)  # bound
+
+
 def test_interior_point_unbounded_far_region():
     # x > 10^6 and y > x + 10^6: unbounded, and far from the origin (no fixed box would do)
     p = interior_point([[1, 0], [-1, 1]], [-(10**6), -(10**6)])
