@@ -9,9 +9,33 @@ far it undercounts. A scaling table (time against the number of regions) follows
     python benchmarks/regions_nd.py            # full run (a few minutes)
     python benchmarks/regions_nd.py --quick    # small networks only
 
-Targets (issue "exact region counting at scale"): >= 2,000 exact regions/s on 2 cores for
-D_i = 2..6; >= 20,000 regions/s for 2-D deep nets (``method="auto"`` picks the polygon method
-when it is installed).
+Targets: >= 2,000 exact regions/s on 2 cores for D_i = 2..6; >= 20,000 regions/s for 2-D
+deep nets (``method="auto"`` picks the polygon method when it is installed).
+
+Measured (x86_64, 2 CPUs, Python 3.11.7, shared machine with other jobs running; rates in
+exact regions per second; "x2" = 2-process pool; sampling = 10^6 points):
+
+=====================  ========  =======  ======  ======  ==================
+network (D_i: widths)  method    regions  serial  x2      sampling misses
+=====================  ========  =======  ======  ======  ==================
+2: [32, 32, 32]        polygon      4932   36739  -         690 (14.0%)
+2: [32, 32, 32]        lp           4932    2286    2938    690 (14.0%)
+3: [12, 12, 12]        lp           6253    3388    5554   2218 (35.5%)
+3: [16, 16, 16]        lp          10158    2992    5672   4173 (41.1%)
+4: [10, 10, 10]        lp          20888    3757    7345  12938 (61.9%)
+4: [12, 12, 12]        lp          25662    3074    6187  16349 (63.7%)
+5: [10, 10]            lp          17228    8339   15848  10727 (62.3%)
+5: [12, 12, 12]        lp         137870    3705    6789 110805 (80.4%)
+6: [10, 10]            lp          31469    7869   14367  20835 (66.2%)
+6: [12, 12]            lp         110829    6599   13381  89070 (80.4%)
+=====================  ========  =======  ======  ======  ==================
+
+Before the batched engine (same machine): 1,112/s (D_i = 3), 1,294/s (D_i = 4), ~2,500/s
+(D_i = 5, 6), ~450/s for the 2-D lp row. Scaling (D_i = 3, depth 3, widths 4..16): 194 to
+14,479 regions at 220-330 us per region, i.e. time in proportion to the number of regions
+(the per-region cost grows slowly with the number of inequalities per region).
+Region graph: 530 regions (3: [6, 6, 6]) in 0.70 s against 31.7 s for the pairwise method
+it replaced; 2,950 regions in 5.9 s; 7,278 regions (4: [8, 8, 8]) in 18.5 s.
 """
 
 from __future__ import annotations

@@ -502,11 +502,6 @@ def _children_many(net: _IntNet, nodes: Sequence[_Node], maps: bool = True) -> l
     return [sp.children(net, maps) for sp in splits]
 
 
-def _children(net: _IntNet, node: _Node) -> list[_Node]:
-    """Split ``node`` by the hidden layer ``node.layer``; full-dimensional children only."""
-    return _children_many(net, [node])[0]
-
-
 #: How many nodes of one layer are split together (their LPs share batches).
 _GROUP = 24
 #: A node gets its own bounding box (2 d LPs) when more than this many times ``d`` of the

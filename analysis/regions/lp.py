@@ -303,14 +303,6 @@ def _float_simplex_arrays(
     return ok, t, x, yfull[:, n : n + m]
 
 
-def _float_simplex_batch(
-    Ms: np.ndarray, max_iter: int = 200
-) -> list[tuple[float, np.ndarray, np.ndarray] | None]:
-    """:func:`_float_simplex_arrays` as one ``(t*, x, y)`` or ``None`` per problem."""
-    ok, t, x, y = _float_simplex_arrays(Ms, max_iter)
-    return [(float(t[i]), x[i], y[i]) if ok[i] else None for i in range(len(ok))]
-
-
 #: Absolute slack that covers underflow in the float certificates (each product that
 #: underflows errs by at most 2^-1074; this is about 2^-830 per term).
 _TINY = 1e-250
@@ -718,35 +710,6 @@ def _decide(
         return None
     den = math.lcm(*(v.denominator for v in xe)) if xe else 1
     return tuple(int(v * den) for v in xe), den
-
-
-def _decide_batch(
-    systems: Sequence[tuple[list, list, np.ndarray, np.ndarray]],
-    box: tuple[Sequence[int], Sequence[int], int] | None,
-) -> list[IntPoint | None]:
-    """:func:`_int_interior` of many systems ``(rows, consts, M, scale)`` (``M`` and
-    ``scale`` from :func:`_float_system`; rows all nonzero).
-
-    The float LPs run as one batch, padded to a common row count with the harmless row
-    ``0 . x + 1 >= t`` (implied by ``t <= 1``); each answer is certified exactly as in the
-    single case.
-    """
-    if not systems:
-        return []
-    mmax = max(M.shape[0] for _, _, M, _ in systems)
-    d1 = systems[0][2].shape[1]
-    Ms = np.zeros((len(systems), mmax, d1))
-    Ms[:, :, -1] = 1.0
-    for i, (_, _, M, _) in enumerate(systems):
-        Ms[i, : M.shape[0]] = M
-    with np.errstate(all="ignore"):  # overflow/NaN only spoils a candidate
-        results = _float_simplex_batch(Ms)
-    out = []
-    for (rows, consts, M, scale), res in zip(systems, results):
-        if res is not None:
-            res = (res[0], res[1], res[2][: M.shape[0]])
-        out.append(_decide(rows, consts, box, M, scale, res))
-    return out
 
 
 def _solve_systems(
