@@ -281,7 +281,8 @@ class _Split:
             _safe_rows(FM, FS),
         )
         self.fixed: dict[int, bool] = {}
-        self.live = live = []
+        self.live: list[int] = []
+        live = self.live
         for j, (g, c) in enumerate(zip(G, g0)):
             if any(g):
                 live.append(j)
@@ -467,7 +468,7 @@ def _children_many(net: _IntNet, nodes: Sequence[_Node], maps: bool = True) -> l
                 pts[i] = [float(Fraction(v, den)) for v in X]
             lo, hi = _float_bounds_batch(Ms, pts, np.ones(len(tight), dtype=bool), fbox)
             for i, sp in enumerate(tight):
-                olo, ohi = sp.bbox
+                olo, ohi = sp.bbox if sp.bbox is not None else fbox
                 sp.bbox = (np.maximum(olo, lo[i]), np.minimum(ohi, hi[i]))
                 sp.prune()
     reqs = [(k, r) for k, sp in enumerate(splits) for r in sp.first_requests()]

@@ -261,7 +261,7 @@ def _connect(
             hp = h[p]
             rows, consts = [], []
             for ir, ks in zip(ints, keys):
-                if ir is None or ks[0] == key:
+                if ir is None or ks is None or ks[0] == key:
                     continue
                 a, c = ir
                 f = a[p]

@@ -726,7 +726,7 @@ def _solve_systems(
     ``dim`` is the number of variables (needed only for systems without rows).
     """
     out: list[IntPoint | None] = [None] * len(systems)
-    todo = []
+    todo0: list[tuple[int, list, list]] = []
     for i, (rows, consts) in enumerate(systems):
         keep = []
         bad = False
@@ -746,18 +746,19 @@ def _solve_systems(
             continue
         R = [tuple(rows[k]) for k in keep]
         C = [consts[k] for k in keep]
-        todo.append([i, R, C])
+        todo0.append((i, R, C))
     # every kept row of every system converted in one go
-    if todo:
+    todo: list[tuple[int, list, list, np.ndarray, np.ndarray, bool]] = []
+    if todo0:
         Mall, scall = _float_system_many(
-            [r for t in todo for r in t[1]], [c for t in todo for c in t[2]]
+            [r for t in todo0 for r in t[1]], [c for t in todo0 for c in t[2]]
         )
         start = 0
-        for t in todo:
-            stop = start + len(t[1])
+        for i, R, C in todo0:
+            stop = start + len(R)
             M, sc = Mall[start:stop], scall[start:stop]
             safe = bool(sc[:, 1].max() < 900 and np.abs(M[:, -1]).max() < 1e290)
-            t += [M, sc, safe]
+            todo.append((i, R, C, M, sc, safe))
             start = stop
     fbox = None if box is None else _float_box(box)
     for start in range(0, len(todo), chunk):
@@ -768,10 +769,10 @@ def _solve_systems(
         Ms[:, :, -1] = 1.0  # padding rows 0 . x + 1 > 0
         for k, (_, _, _, M, _, _) in enumerate(part):
             Ms[k, : M.shape[0]] = M
-        safe = np.array([p[5] for p in part])
+        safe_arr = np.array([p[5] for p in part])
         with np.errstate(all="ignore"):
             ok, t, x, y = _float_simplex_arrays(Ms)
-        status = _certify_batch(Ms, safe, ok, t, x, y, fbox)
+        status = _certify_batch(Ms, safe_arr, ok, t, x, y, fbox)
         for k, (i, R, C, M, sc, _) in enumerate(part):
             if status[k] == 1:
                 out[i] = _point_of(x[k])
