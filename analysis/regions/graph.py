@@ -206,6 +206,7 @@ def region_graph(
             box_keys.add(_key(Inequality(tuple(e), -lo))[0])
             box_keys.add(_key(Inequality(tuple(e), -hi))[0])
     # regions in chunks (bounded memory); per chunk: facet LPs in batches, then lookups
+    done: set[tuple[int, Any]] = set()
     for first in range(0, len(regions), _CHUNK):
         _connect(
             G,
@@ -216,6 +217,7 @@ def region_graph(
             index,
             box,
             box_keys,
+            done,
         )
     return G
 
@@ -229,8 +231,13 @@ def _connect(
     index: dict[Any, int],
     box: Any,
     box_keys: set[Any],
+    done: set[tuple[int, Any]],
 ) -> None:
-    """Add the edges across the facets of the regions ``chunk`` (see :func:`region_graph`)."""
+    """Add the edges across the facets of the regions ``chunk`` (see :func:`region_graph`).
+
+    ``done`` holds ``(region, hyperplane)`` facets whose (unique) neighbour is already
+    joined; they need no LP. Found facets are added to it from the other side.
+    """
     from analysis.regions.lp import _solve_systems
 
     d = net.input_dim
@@ -255,6 +262,8 @@ def _connect(
         boxed = box is not None and box_keys <= {ks[0] for ks in keys if ks is not None}
         for key, sg in unit_keys.items():
             if key in other_keys:  # the hyperplane is a face of the domain: nothing across
+                continue
+            if (i, key) in done:  # found from the region across
                 continue
             h, h0 = key
             p = next(j for j, v in enumerate(h) if v != 0)
@@ -302,7 +311,10 @@ def _connect(
         X = rest[:p] + [xp] + rest[p:]
         pat = _across(inet, X, yden * hp, [-sg * v for v in h])
         k = index.get(pat)
-        if k is None or k == i or G.has_edge(i, k):
+        if k is None or k == i:
+            continue
+        done.add((k, key))
+        if G.has_edge(i, k):
             continue
         flips = tuple(
             (l, j)
@@ -314,7 +326,7 @@ def _connect(
 
 
 #: Regions whose facets are solved together in :func:`region_graph`.
-_CHUNK = 2000
+_CHUNK = 256
 
 
 def _region_graph_pairs(net: ReLUNetwork, regions: Sequence[Region]) -> nx.Graph:
