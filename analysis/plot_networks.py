@@ -4,7 +4,7 @@ Each function draws on an optional matplotlib ``ax`` (a new figure when ``None``
 the ax. The 1-D pictures are drawn from the network's exact regions
 (:func:`analysis.regions.enumerate_regions`): every joint is at its exact rational position and
 every piece is the exact affine map of the network there. Figure 9 (2-input regions) is
-:func:`plot_region_map`: the exact polygons, coloured so that regions sharing a facet differ.
+:func:`analysis.plot_regions.plot_regions_2d`.
 
 >>> from analysis.networks import ReLUNetwork
 >>> net = ReLUNetwork([[[1], [-1], [1]], [[1, 1, -2]]], [[0, 1, -1], [0]])
@@ -32,7 +32,6 @@ __all__ = [
     "plot_composition",
     "plot_counts_vs_bounds",
     "plot_depth_efficiency",
-    "plot_region_map",
 ]
 
 
@@ -309,126 +308,4 @@ def plot_depth_efficiency(
     ax.set_ylabel("maximal number of linear regions")
     ax.set_title("Depth efficiency (one input, one output)")
     ax.legend(fontsize="x-small")
-    return ax
-
-
-#: light, mutually distinguishable colours for region maps (matplotlib's Set3)
-_REGION_COLOURS = (
-    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
-    "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#e5c494",
-)  # fmt: skip
-
-
-def _distinct_colouring(G: Any, n_colours: int) -> dict[Any, int]:
-    """A colour index per node: neighbours differ, and distance-2 nodes differ when possible.
-
-    Nodes are coloured in order; each takes the least-used colour not used by a coloured
-    neighbour, preferring one not used two steps away either (so the map shows many colours,
-    not the two an arrangement of lines would need).
-
-    >>> import networkx as nx
-    >>> c = _distinct_colouring(nx.path_graph(4), 3)
-    >>> [c[i] for i in range(4)]
-    [0, 1, 2, 0]
-    """
-    colour: dict[Any, int] = {}
-    used = [0] * n_colours
-    for v in sorted(G.nodes):
-        near = {colour[u] for u in G[v] if u in colour}
-        far = {colour[w] for u in G[v] for w in G[u] if w in colour and w != v}
-        pool = [c for c in range(n_colours) if c not in near]
-        pool = [c for c in pool if c not in far] or pool or list(range(n_colours))
-        c = min(pool, key=lambda k: (used[k], k))
-        colour[v] = c
-        used[c] += 1
-    return colour
-
-
-def plot_region_map(
-    net: ReLUNetwork,
-    domain: Sequence[Any],
-    ax: Any = None,
-    graph: bool = True,
-    max_regions: int | None = 100_000,
-) -> Any:
-    """A 2-input network's activation regions on a box, with its region graph drawn over them.
-
-    Each region (one activation pattern) is its exact polygon. Colours come from a greedy
-    colouring of the region graph (:func:`_distinct_colouring`): two regions that share a facet
-    never share a colour while a region has fewer than 12 neighbours, and colours repeat no
-    closer than two facets away where the palette allows. The graph is drawn as a dot per
-    region, at its exact interior point, and a segment per shared facet.
-
-    Parameters
-    ----------
-    net : ReLUNetwork
-        Two inputs, any depth.
-    domain : two (lo, hi) pairs
-        The box.
-    ax : matplotlib Axes, optional
-    graph : bool
-        Draw the region graph over the map.
-    max_regions : int, optional
-        Refuse (``RegionLimitExceeded``) to draw more regions than this.
-
-    Returns
-    -------
-    matplotlib Axes
-        Its title gives the number of regions.
-
-    Examples
-    --------
-    >>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])
-    >>> ax = plot_region_map(net, [(-1, 1), (-1, 1)])
-    >>> ax.get_title(), ax.get_xlabel()
-    ('4 activation regions', '$x_1$')
-    >>> plt.close(ax.figure)
-    """
-    from matplotlib.collections import LineCollection, PolyCollection
-    from matplotlib.lines import Line2D
-
-    from analysis.regions.graph import region_graph
-    from analysis.regions.polygon2d import iter_polygons
-
-    if not isinstance(net, ReLUNetwork):
-        raise TypeError(f"plot_region_map: expected a ReLUNetwork, got {type(net).__name__}")
-    if net.input_dim != 2:
-        raise ValueError(f"plot_region_map: needs a network with 2 inputs, got {net.input_dim}")
-    polys = list(iter_polygons(net, domain, max_regions=max_regions))
-    G = region_graph(net, domain, regions=[p.region for p in polys])
-    colour_of = _distinct_colouring(G, len(_REGION_COLOURS))
-    n_col = len(_REGION_COLOURS)
-    ax = _ax(ax)
-    ax.add_collection(
-        PolyCollection(
-            [[(float(x), float(y)) for x, y in p.vertices] for p in polys],
-            facecolors=[_REGION_COLOURS[colour_of[i] % n_col] for i in range(len(polys))],
-            edgecolors="0.25",
-            linewidths=0.4,
-        )
-    )
-    (x0, x1), (y0, y1) = domain
-    ax.set_xlim(float(Fraction(x0)), float(Fraction(x1)))
-    ax.set_ylim(float(Fraction(y0)), float(Fraction(y1)))
-    ax.set_aspect("equal")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.set_title(f"{len(polys)} activation regions")
-    if graph:
-        pts = [(float(p.region.point[0]), float(p.region.point[1])) for p in polys]
-        ax.add_collection(
-            LineCollection(
-                [[pts[i], pts[k]] for i, k in sorted(G.edges)], colors="k", linewidths=0.7
-            )
-        )
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], "o", color="k", markersize=3)
-        key = Line2D([], [], color="k", marker="o", markersize=3, linewidth=0.7)
-        ax.legend(
-            [key],
-            ["region graph: a node per region, an edge per shared facet"],
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.1),
-            fontsize="small",
-            frameon=False,
-        )
     return ax

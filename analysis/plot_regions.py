@@ -14,7 +14,6 @@ True
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -25,20 +24,39 @@ from matplotlib.collections import LineCollection, PolyCollection
 
 from analysis.networks import ReLUNetwork
 
-__all__ = ["plot_function_1d", "plot_regions_2d", "pattern_colour"]
+__all__ = ["plot_function_1d", "plot_regions_2d"]
 
 
-def pattern_colour(pattern: tuple[tuple[bool, ...], ...], cmap: str = "tab20") -> Any:
-    """A colour determined by an activation pattern (stable across runs and processes).
+#: light, mutually distinguishable colours for region maps (matplotlib's Set3)
+_REGION_COLOURS = (
+    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
+    "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#e5c494",
+)  # fmt: skip
 
-    >>> pattern_colour(((True, False),)) == pattern_colour(((True, False),))
-    True
+
+def _distinct_colouring(G: Any, n_colours: int) -> dict[Any, int]:
+    """A colour index per node: neighbours differ, and distance-2 nodes differ when possible.
+
+    Nodes are coloured in order; each takes the least-used colour not used by a coloured
+    neighbour, preferring one not used two steps away either (so the map shows many colours,
+    not the two an arrangement of lines would need).
+
+    >>> import networkx as nx
+    >>> c = _distinct_colouring(nx.path_graph(4), 3)
+    >>> [c[i] for i in range(4)]
+    [0, 1, 2, 0]
     """
-    bits = "".join("1" if b else "0" for layer in pattern for b in layer)
-    h = int(hashlib.sha1(bits.encode()).hexdigest()[:8], 16)
-    colours = plt.get_cmap(cmap)
-    n = getattr(colours, "N", 20)
-    return colours(h % n)
+    colour: dict[Any, int] = {}
+    used = [0] * n_colours
+    for v in sorted(G.nodes):
+        near = {colour[u] for u in G[v] if u in colour}
+        far = {colour[w] for u in G[v] for w in G[u] if w in colour and w != v}
+        pool = [c for c in range(n_colours) if c not in near]
+        pool = [c for c in pool if c not in far] or pool or list(range(n_colours))
+        c = min(pool, key=lambda k: (used[k], k))
+        colour[v] = c
+        used[c] += 1
+    return colour
 
 
 def _interval(region: Any) -> tuple[Fraction | None, Fraction | None]:
@@ -131,6 +149,11 @@ def plot_regions_2d(
 ) -> Axes:
     """Draw a 2-input network's activation regions on a box as exact polygons.
 
+    Each region (one activation pattern) is its exact polygon. Colours come from a greedy
+    colouring of the region graph (:func:`_distinct_colouring`): two regions that share a facet
+    never share a colour while a region has fewer than 12 neighbours, and colours repeat no
+    closer than two facets away where the palette allows.
+
     Parameters
     ----------
     net : ReLUNetwork
@@ -139,49 +162,71 @@ def plot_regions_2d(
         The box.
     ax : matplotlib Axes, optional
     graph : bool
-        Also draw the region graph: a dot per region (at its exact interior point) and a line
-        per shared facet.
+        Also draw the region graph: a dot per region (at its exact interior point) and a
+        segment per shared facet.
     max_regions : int, optional
         Refuse (``RegionLimitExceeded``) to draw more regions than this.
 
     Returns
     -------
     matplotlib Axes
+        Its title gives the number of regions.
 
     Examples
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])
-    >>> plot_regions_2d(net, [(-1, 1), (-1, 1)], graph=True).get_title()
-    '4 activation regions'
+    >>> ax = plot_regions_2d(net, [(-1, 1), (-1, 1)], graph=True)
+    >>> ax.get_title(), ax.get_xlabel()
+    ('4 activation regions', '$x_1$')
+    >>> plt.close(ax.figure)
     """
+    from matplotlib.lines import Line2D
+
+    from analysis.regions.graph import region_graph
     from analysis.regions.polygon2d import iter_polygons
 
+    if not isinstance(net, ReLUNetwork):
+        raise TypeError(f"plot_regions_2d: expected a ReLUNetwork, got {type(net).__name__}")
+    if net.input_dim != 2:
+        raise ValueError(f"plot_regions_2d: needs a network with 2 inputs, got {net.input_dim}")
     polys = list(iter_polygons(net, domain, max_regions=max_regions))
+    G = region_graph(net, domain, regions=[p.region for p in polys])
+    n_col = len(_REGION_COLOURS)
+    colour_of = _distinct_colouring(G, n_col)
     if ax is None:
-        _, ax = plt.subplots()
-    coll = PolyCollection(
-        [[(float(x), float(y)) for x, y in p.vertices] for p in polys],
-        facecolors=[pattern_colour(p.pattern) for p in polys],
-        edgecolors="k",
-        linewidths=0.3,
+        _, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
+    ax.add_collection(
+        PolyCollection(
+            [[(float(x), float(y)) for x, y in p.vertices] for p in polys],
+            facecolors=[_REGION_COLOURS[colour_of[i] % n_col] for i in range(len(polys))],
+            edgecolors="0.25",
+            linewidths=0.4,
+        )
     )
-    ax.add_collection(coll)
     (x0, x1), (y0, y1) = domain
     ax.set_xlim(float(Fraction(x0)), float(Fraction(x1)))
     ax.set_ylim(float(Fraction(y0)), float(Fraction(y1)))
     ax.set_aspect("equal")
-    ax.set_xlabel("x_1")
-    ax.set_ylabel("x_2")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
     ax.set_title(f"{len(polys)} activation regions")
     if graph:
-        from analysis.regions.graph import region_graph
-
-        G = region_graph(net, domain, regions=[p.region for p in polys])
         pts = [(float(p.region.point[0]), float(p.region.point[1])) for p in polys]
         ax.add_collection(
-            LineCollection([[pts[i], pts[k]] for i, k in G.edges], colors="k", linewidths=0.6)
+            LineCollection(
+                [[pts[i], pts[k]] for i, k in sorted(G.edges)], colors="k", linewidths=0.7
+            )
         )
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], "o", color="k", markersize=2)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], "o", color="k", markersize=3)
+        key = Line2D([], [], color="k", marker="o", markersize=3, linewidth=0.7)
+        ax.legend(
+            [key],
+            ["region graph: a node per region, an edge per shared facet"],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            fontsize="small",
+            frameon=False,
+        )
     return ax

@@ -402,12 +402,12 @@ def test_github_math_rejects_non_text() -> None:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_region_map_neighbours_differ(seed: int) -> None:
     from analysis.networks import ReLUNetwork
-    from analysis.plot_networks import _REGION_COLOURS, _distinct_colouring, plot_region_map
+    from analysis.plot_regions import _REGION_COLOURS, _distinct_colouring, plot_regions_2d
     from analysis.regions import count_regions, region_graph
 
     net = ReLUNetwork.random((2, 4, 3, 1), seed=seed)
     box = [(-2, 2), (-2, 2)]
-    ax = plot_region_map(net, box)
+    ax = plot_regions_2d(net, box, graph=True)
     n = count_regions(net, box)
     assert ax.get_title() == f"{n} activation regions"  # equality: one polygon per region
     G = region_graph(net, box)
@@ -420,10 +420,10 @@ def test_region_map_neighbours_differ(seed: int) -> None:
 
 def test_region_map_rejects_one_input() -> None:
     from analysis.networks import ReLUNetwork
-    from analysis.plot_networks import plot_region_map
+    from analysis.plot_regions import plot_regions_2d
 
     with pytest.raises(ValueError, match="needs a network with 2 inputs"):
-        plot_region_map(ReLUNetwork([[[1]], [[1]]], [[0], [0]]), [(-1, 1)])
+        plot_regions_2d(ReLUNetwork([[[1]], [[1]]], [[0], [0]]), [(-1, 1)])
 
 
 @pytest.mark.parametrize(

@@ -201,7 +201,7 @@ def sec_deep(ctx: ReportContext) -> SectionResult:
 def sec_two_inputs(ctx: ReportContext) -> SectionResult:
     """Figure 9: a 2-input network's regions coloured by pattern, shallow and deep."""
     from analysis.networks import ReLUNetwork
-    from analysis.plot_networks import plot_region_map
+    from analysis.plot_regions import plot_regions_2d
     from analysis.regions import count_regions, region_graph
     from theory.networks import max_regions_shallow, serra_upper_bound
 
@@ -272,9 +272,9 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
         )
     )
     fig, axes = new_figure(ncols=2, width=5.2, height=5.0)
-    plot_region_map(shallow, sbox, ax=axes[0])
+    plot_regions_2d(shallow, sbox, ax=axes[0], graph=True)
     axes[0].set_title(f"shallow 2-5-1: all {n_box} regions")
-    plot_region_map(deep, box, ax=axes[1])
+    plot_regions_2d(deep, box, ax=axes[1], graph=True)
     axes[1].set_title(f"deep {dname}: {n_poly} regions in the box")
     md = (
         "With two inputs each hidden unit of the first layer cuts the plane along a line; "
