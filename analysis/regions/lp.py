@@ -257,41 +257,8 @@ def _float_simplex_arrays(
     T[:, m + 1, 2 * d] = -1.0
     basic = np.tile(np.arange(n, n + m + 1), (k, 1))
     nonbasic = np.tile(np.arange(n), (k, 1))
-    eps = 1e-12
-    failed = np.zeros(k, dtype=bool)
-    running = np.ones(k, dtype=bool)
-    for _ in range(max_iter):
-        obj = T[:, m + 1, :n]
-        e = obj.argmin(axis=1)
-        running = (obj[np.arange(k), e] < -eps) & ~failed
-        act = np.nonzero(running)[0]
-        if act.size == 0:
-            break
-        ea = e[act]
-        Ta = T[act]
-        ar = np.arange(act.size)
-        col = Ta[ar, :, ea]  # (a, m + 2)
-        colc = col[:, : m + 1]
-        pos = colc > eps
-        bad = ~pos.any(axis=1)
-        if bad.any():
-            failed[act[bad]] = True
-        ratios = np.full(colc.shape, np.inf)
-        np.divide(Ta[:, : m + 1, n], colc, out=ratios, where=pos)
-        r = ratios.argmin(axis=1)
-        piv = Ta[ar, r, ea]
-        prow = Ta[ar, r, :] / piv[:, None]
-        prow[ar, ea] = 1.0 / piv
-        Ta -= col[:, :, None] * prow[:, None, :]
-        Ta[ar, :, ea] = -col / piv[:, None]
-        Ta[ar, r, :] = prow
-        keep = ~bad
-        ak, rk, ek = act[keep], r[keep], ea[keep]
-        T[ak] = Ta[keep]
-        lab = basic[ak, rk].copy()
-        basic[ak, rk] = nonbasic[ak, ek]
-        nonbasic[ak, ek] = lab
-    ok = ~failed & ~running
+    # rows 0..m are constraints (the m rows and the cap), row m + 1 the objective
+    ok = _pivot(T, m + 1, n, basic, nonbasic, max_iter)
     N = n + m + 1
     u = np.zeros((k, N))
     np.put_along_axis(u, basic, T[:, : m + 1, n], axis=1)
