@@ -55,6 +55,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from analysis.networks import ReLUNetwork  # noqa: E402
 from analysis.regions import count_regions  # noqa: E402
 from analysis.regions.api import choose_method  # noqa: E402
+from analysis.regions.sampling import sampled_pattern_count  # noqa: E402
 
 
 def he_net(d: int, widths: list[int], seed: int) -> ReLUNetwork:
@@ -68,19 +69,11 @@ def he_net(d: int, widths: list[int], seed: int) -> ReLUNetwork:
     return ReLUNetwork(W, B)
 
 
-def sampled_patterns(
-    net: ReLUNetwork, n: int, seed: int = 0, chunk: int = 200_000
-) -> tuple[int, float]:
+def sampled_patterns(net: ReLUNetwork, n: int, seed: int = 0) -> tuple[int, float]:
     """Distinct activation patterns at ``n`` uniform points of [-1, 1]^d (a lower bound)."""
-    rng = np.random.default_rng(seed)
     t = time.perf_counter()
-    seen: set[bytes] = set()
-    for start in range(0, n, chunk):
-        X = rng.uniform(-1, 1, size=(min(chunk, n - start), net.input_dim))
-        bits = np.concatenate([z > 0 for z in net.preactivations(X)], axis=1)
-        packed = np.packbits(bits, axis=1)
-        seen.update(r.tobytes() for r in np.unique(packed, axis=0))
-    return len(seen), time.perf_counter() - t
+    box = [(-1, 1)] * net.input_dim
+    return sampled_pattern_count(net, box, n_samples=n, seed=seed), time.perf_counter() - t
 
 
 def row(
