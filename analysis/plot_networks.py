@@ -20,11 +20,12 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: F401 (the examples close their figures with it)
 import numpy as np
 from numpy.typing import ArrayLike
 
 from analysis.networks import ReLUNetwork
+from analysis.plot_optim import _ax
 
 __all__ = [
     "pieces_1d",
@@ -33,12 +34,6 @@ __all__ = [
     "plot_counts_vs_bounds",
     "plot_depth_efficiency",
 ]
-
-
-def _ax(ax: Any) -> Any:
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
-    return ax
 
 
 def _one_input(net: Any, what: str) -> None:

@@ -12,31 +12,29 @@ far it undercounts. A scaling table (time against the number of regions) follows
 Targets: >= 2,000 exact regions/s on 2 cores for D_i = 2..6; >= 20,000 regions/s for 2-D
 deep nets (``method="auto"`` picks the polygon method when it is installed).
 
-Measured (x86_64, 2 CPUs, Python 3.11.7, shared machine with other jobs running; rates in
-exact regions per second; "x2" = 2-process pool; sampling = 10^6 points):
+Measured (x86_64, 2 CPUs, Python 3.11.7, otherwise idle; rates in exact regions per second;
+"x2" = 2-process pool; sampling = 10^6 points; networks from ``ReLUNetwork.random``):
 
 =====================  ========  =======  ======  ======  ==================
 network (D_i: widths)  method    regions  serial  x2      sampling misses
 =====================  ========  =======  ======  ======  ==================
-2: [32, 32, 32]        polygon      4932   36739  -         690 (14.0%)
-2: [32, 32, 32]        lp           4932    2286    2938    690 (14.0%)
-3: [12, 12, 12]        lp           6253    3388    5554   2218 (35.5%)
-3: [16, 16, 16]        lp          10158    2992    5672   4173 (41.1%)
-4: [10, 10, 10]        lp          20888    3757    7345  12938 (61.9%)
-4: [12, 12, 12]        lp          25662    3074    6187  16349 (63.7%)
-5: [10, 10]            lp          17228    8339   15848  10727 (62.3%)
-5: [12, 12, 12]        lp         137870    3705    6789 110805 (80.4%)
-6: [10, 10]            lp          31469    7869   14367  20835 (66.2%)
-6: [12, 12]            lp         110829    6599   13381  89070 (80.4%)
+2: [32, 32, 32]        polygon      4477   34053  -         791 (17.7%)
+2: [32, 32, 32]        lp           4477    2251    3794    791 (17.7%)
+3: [12, 12, 12]        lp           5572    3935    7455   2507 (45.0%)
+3: [16, 16, 16]        lp          16407    3827    7121   6964 (42.4%)
+4: [10, 10, 10]        lp          23863    4148    8055  16014 (67.1%)
+4: [12, 12, 12]        lp          26997    3839    7033  15946 (59.1%)
+5: [10, 10]            lp          13550    8690   15730   7825 (57.7%)
+5: [12, 12, 12]        lp         165170    4034    7538 137088 (83.0%)
+6: [10, 10]            lp          44485    8907   16492  33052 (74.3%)
+6: [12, 12]            lp         163477    7587   13976 139770 (85.5%)
 =====================  ========  =======  ======  ======  ==================
 
-Before the batched engine (same machine): 1,112/s (D_i = 3), 1,294/s (D_i = 4), ~2,500/s
-(D_i = 5, 6), ~450/s for the 2-D lp row. Scaling (D_i = 3, depth 3, widths 4..16): 194 to
-14,479 regions at 220-330 us per region, i.e. time in proportion to the number of regions
-(the per-region cost grows slowly with the number of inequalities per region).
-Region graph: 530 regions (3: [6, 6, 6]) in 0.62 s against 27.5 s for the pairwise method
-it replaced; 2,950 regions (3: [10, 10, 10]) in 5.2 s; 7,278 regions (4: [8, 8, 8]) in 16.2 s
-(about 450-570 regions/s with their facets and neighbours).
+Scaling (D_i = 3, depth 3, widths 4..16): 171 to 15,761 regions at 200-300 us per region,
+i.e. time in proportion to the number of regions (the per-region cost grows slowly with the
+number of inequalities per region). Region graph: 526 regions (3: [6, 6, 6]) in 0.65 s against
+44.8 s for the pairwise method; 4,428 regions (3: [10, 10, 10]) in 9.0 s; 7,220 regions
+(4: [8, 8, 8]) in 16.3 s.
 """
 
 from __future__ import annotations
@@ -48,8 +46,6 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-import numpy as np
-
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from analysis.networks import ReLUNetwork  # noqa: E402
@@ -59,14 +55,8 @@ from analysis.regions.sampling import sampled_pattern_count  # noqa: E402
 
 
 def he_net(d: int, widths: list[int], seed: int) -> ReLUNetwork:
-    rng = np.random.default_rng(seed)
-    dims = [d, *widths, 1]
-    W = [
-        rng.standard_normal((dims[i + 1], dims[i])) * np.sqrt(2 / dims[i])
-        for i in range(len(dims) - 1)
-    ]
-    B = [rng.standard_normal(dims[i + 1]) * 0.1 for i in range(len(dims) - 1)]
-    return ReLUNetwork(W, B)
+    """A d-input He-initialised network (``ReLUNetwork.random``, biases N(0, 0.01))."""
+    return ReLUNetwork.random([d, *widths, 1], init="he", seed=seed, bias_scale=0.1)
 
 
 def sampled_patterns(net: ReLUNetwork, n: int, seed: int = 0) -> tuple[int, float]:

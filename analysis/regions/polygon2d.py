@@ -37,10 +37,10 @@ it; a unit whose line only touches the polygon (along an edge or at a vertex) le
 on one side. Both are decided exactly.
 
 Measured (``python benchmarks/regions_2d.py``: one process, fastest of 3, on a 2-core x86_64
-machine shared with other jobs, load average about 2.5): 19,600 to 56,000 exact regions per
-second on He-initialised random networks 2-16-16-16-1, 2-32-32-32-1, 2-20x5-1, 2-64-64-64-1,
-2-128-128-1 and 2-48x4-1 on the box [-3, 3]^2 (941 to 28,789 regions); counting distinct
-patterns at 10^6 sampled points takes 4 to 11 s there and misses 16 % to 57 % of the regions.
+machine, otherwise idle): 20,000 to 60,000 exact regions per second on He-initialised random
+networks (``ReLUNetwork.random``) 2-16-16-16-1, 2-32-32-32-1, 2-20x5-1, 2-64-64-64-1,
+2-128-128-1 and 2-48x4-1 on the box [-3, 3]^2 (1,009 to 28,562 regions); counting distinct
+patterns at 10^6 sampled points takes 0.6 to 8 s there and misses 21 % to 64 % of the regions.
 
 >>> from analysis.networks import ReLUNetwork
 >>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1], [1, -1]], [[1, 1]]],
