@@ -23,6 +23,7 @@ from analysis.regions._lp_float import (
     _float_simplex_arrays,
     _float_system,
 )
+from analysis.regions.limits import Limits
 from analysis.regions.lp import IntPoint, _decide, _point_of
 
 __all__: list[str] = []
@@ -292,12 +293,22 @@ class _Split:
         return out
 
 
-def _children_many(net: _IntNet, nodes: Sequence[_Node], maps: bool = True) -> list[list[_Node]]:
+def _children_many(
+    net: _IntNet,
+    nodes: Sequence[_Node],
+    maps: bool = True,
+    limits: Limits | None = None,
+    pending: int = 0,
+) -> list[list[_Node]]:
     """Split each node by its next hidden layer; full-dimensional children only.
 
     The nodes are split in lockstep so that their LPs run as few large batches: one for
     the first pass (which hyperplanes cut each node) and one per cut index after that.
+    ``limits`` are applied between batches of at most ``_BATCH`` LPs: every cell of a split
+    holds at least one region, so ``pending`` (other work, each piece holding a region) plus
+    the cells so far is a lower bound that lets ``max_regions`` stop inside one large split.
     """
+    solve = _limited_solver(limits, pending)
     splits = [_Split(net, nd) for nd in nodes]
     fbox = net.fbox
     if fbox is not None:  # fresh bounding boxes where many hyperplanes are undecided
@@ -318,7 +329,7 @@ def _children_many(net: _IntNet, nodes: Sequence[_Node], maps: bool = True) -> l
                 sp.bbox = (np.maximum(olo, lo[i]), np.minimum(ohi, hi[i]))
                 sp.prune()
     reqs = [(k, r) for k, sp in enumerate(splits) for r in sp.first_requests()]
-    res = _solve_appended([splits[k].item(splits[k].root, j, sg) for k, (j, sg) in reqs], net)
+    res = solve([splits[k].item(splits[k].root, j, sg) for k, (j, sg) in reqs], net, splits)
     answers: list[dict] = [{} for _ in splits]
     for (k, r), a in zip(reqs, res):
         answers[k][r] = a
@@ -340,7 +351,7 @@ def _children_many(net: _IntNet, nodes: Sequence[_Node], maps: bool = True) -> l
             for ci, sg in rq:
                 batch.append(sp.item(sp.cells[ci], j, sg))
                 owners.append((k, (ci, sg)))
-        res = _solve_appended(batch, net)
+        res = solve(batch, net, splits)
         per: dict[int, dict] = {k: {} for k in pending}
         for (k, key), a in zip(owners, res):
             per[k][key] = a
@@ -349,6 +360,23 @@ def _children_many(net: _IntNet, nodes: Sequence[_Node], maps: bool = True) -> l
     return [sp.children(net, maps) for sp in splits]
 
 
+def _limited_solver(limits: Limits | None, pending: int) -> Any:
+    """``_solve_appended`` in slices of ``_BATCH`` LPs, with the limits checked before each."""
+
+    def solve(items: Sequence[Any], net: _IntNet, splits: Sequence[_Split]) -> list:
+        if limits is None:
+            return _solve_appended(items, net)
+        out: list[IntPoint | None] = []
+        for start in range(0, max(len(items), 1), _BATCH):
+            limits.check(pending + sum(len(sp.cells) for sp in splits))
+            out += _solve_appended(items[start : start + _BATCH], net)
+        return out
+
+    return solve
+
+
+#: At most this many LPs run between two looks at the limits.
+_BATCH = 4096
 #: How many nodes of one layer are split together (their LPs share batches).
 _GROUP = 24
 #: A node gets its own bounding box (2 d LPs) when more than this many times ``d`` of the

@@ -169,6 +169,7 @@ def _float_layer(fn: _FastNet, l: int, Hf: np.ndarray, EH: np.ndarray) -> tuple[
 
 _MANY = 24  # polygons cut by more units are split by _split_many
 _EVAL = 12  # there, pieces with more undecided units test them all at once
+_LOOK = 256  # steps of _split_many between two looks at the limits
 
 
 def _split_many(
@@ -178,8 +179,13 @@ def _split_many(
     todo: list[int],
     pverts: list[_Vertex],
     plines: list[_Line],
+    budget: _Budget | None = None,
+    pending: int = 0,
 ) -> list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]]:
     """Cut a polygon by many units: the same pieces as cutting by each unit in turn.
+
+    ``budget``'s limits are applied every ``_LOOK`` steps; every piece made or queued holds
+    at least one region, so with ``pending`` (other work) they bound the count from below.
 
     Each new piece tests all the units still undecided on it at once (numpy, certified float
     signs at its vertices); a unit certified of one sign at all its vertices is so on the whole
@@ -201,7 +207,11 @@ def _split_many(
     out = []
     signers: dict[int, Callable[[list[_Vertex]], list[int]]] = {}
     work = [(pverts, plines, np.array(rem0, dtype=np.intp), sg0, False)]
+    steps = 0
     while work:
+        steps += 1
+        if budget is not None and steps % _LOOK == 0:
+            budget.check(pending + len(out) + len(work))
         pv, pl, rem, sg, fresh = work.pop()
         if fresh and len(rem) > _EVAL:
             V = np.array([[v[3] for v in pv], [v[4] for v in pv], [1.0] * len(pv)])
@@ -253,7 +263,7 @@ def _count_fast(
     return budget.found
 
 
-def _first_pieces(net: ReLUNetwork, box: Any) -> list[_Piece]:
+def _first_pieces(net: ReLUNetwork, box: Any, budget: _Budget | None = None) -> list[_Piece]:
     """The regions of the first hidden layer, sorted by their exact patterns (depth >= 2).
 
     Independent pieces of work: the regions below each are found from it alone
@@ -263,7 +273,8 @@ def _first_pieces(net: ReLUNetwork, box: Any) -> list[_Piece]:
     if net.depth < 2:
         raise ValueError("sharing out the first layer's pieces needs two hidden layers")
     out: list[_Piece] = []
-    for item in _leaves_fast(net, box, _Budget(None, None, None), stop_first=True):
+    budget = _Budget() if budget is None else budget
+    for item in _leaves_fast(net, box, budget, stop_first=True):
         out.append(item)  # type: ignore[arg-type]
     out.sort(key=lambda it: it[0])
     return out
@@ -316,6 +327,8 @@ def _leaves_fast(
                 stack.append((1, items0[lo:start], H1[lo:start], E1[lo:start]))
     while stack:
         l, items, Hf, EH = stack.pop()
+        waiting = sum(len(b[1]) for b in stack)  # each queued polygon holds a region
+        budget.check(waiting + len(items))
         Zf, EZ, AB = _float_layer(fn, l, Hf, EH)
         nv = max(len(it[2]) for it in items)
         xs = np.array([[v[3] for v in it[2]] + [it[2][0][3]] * (nv - len(it[2])) for it in items])
@@ -351,17 +364,26 @@ def _leaves_fast(
             if cells:
                 k = len(todo)
                 if k == 0:
-                    budget.tick_many(1)
+                    budget.tick(1)
                     continue
                 m = _count_cells(Ssel[at : at + k], Bsel[at : at + k], len(pverts))
                 at += k
                 if m is not None:
-                    budget.tick_many(m)
+                    budget.tick(m)
                     continue
             if todo:
                 node.zf, node.ab = Zf[p], AB[p]
             if len(todo) > _MANY:
-                pieces = _split_many(node, Zf[p, todo], AB[p, todo], todo, pverts, plines)
+                pieces = _split_many(
+                    node,
+                    Zf[p, todo],
+                    AB[p, todo],
+                    todo,
+                    pverts,
+                    plines,
+                    budget,
+                    waiting + len(items) - p - 1 + len(out_items),
+                )
             for j in todo if len(todo) <= _MANY else ():
                 zj, aj = Zf[p, j], AB[p, j]
                 if not (abs(zj[0]) > aj[0] or abs(zj[1]) > aj[1]):

@@ -12,7 +12,6 @@ intersection of two lines (two 2x2 determinants), never an interpolation.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from functools import partial
@@ -20,7 +19,7 @@ from typing import Any
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import normalize_domain
-from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+from analysis.regions.limits import Limits
 
 __all__: list[str] = []
 
@@ -98,64 +97,8 @@ def _box_polygon(box: Sequence[tuple[Fraction, Fraction]]) -> tuple[list[_Vertex
     return verts, lines
 
 
-class _Budget:
-    def __init__(
-        self,
-        max_regions: int | None,
-        time_budget: float | None,
-        progress: Callable[[int], Any] | None,
-    ):
-        if max_regions is not None and (not isinstance(max_regions, int) or max_regions < 0):
-            raise ValueError(f"max_regions must be a non-negative int, got {max_regions!r}")
-        if time_budget is not None and not time_budget > 0:
-            raise ValueError(
-                f"time_budget must be a positive number of seconds, got {time_budget!r}"
-            )
-        self.max_regions = max_regions
-        self.deadline = None if time_budget is None else time.monotonic() + time_budget
-        self.time_budget = time_budget
-        self.progress = progress
-        self.found = 0
-
-    def tick(self) -> None:
-        self.found += 1
-        n = self.found
-        if self.max_regions is not None and n > self.max_regions:
-            raise RegionLimitExceeded(
-                f"more than max_regions={self.max_regions} regions; the {n} found so far are "
-                "a lower bound",
-                lower_bound=n,
-            )
-        if n % 256 == 0:
-            if self.deadline is not None and time.monotonic() > self.deadline:
-                raise RegionTimeBudgetExceeded(
-                    f"time_budget={self.time_budget} s exceeded after {n} regions (a lower "
-                    "bound on the count)",
-                    lower_bound=n,
-                )
-            if self.progress is not None:
-                self.progress(n)
-
-    def tick_many(self, m: int) -> None:
-        """Count ``m`` regions at once (same limits and reports as ``m`` calls of tick)."""
-        before = self.found
-        self.found += m
-        n = self.found
-        if self.max_regions is not None and n > self.max_regions:
-            raise RegionLimitExceeded(
-                f"more than max_regions={self.max_regions} regions; the {n} found so far are "
-                "a lower bound",
-                lower_bound=n,
-            )
-        if n // 256 != before // 256:
-            if self.deadline is not None and time.monotonic() > self.deadline:
-                raise RegionTimeBudgetExceeded(
-                    f"time_budget={self.time_budget} s exceeded after {n} regions (a lower "
-                    "bound on the count)",
-                    lower_bound=n,
-                )
-            if self.progress is not None:
-                self.progress(n)
+#: the shared limits (the polygon method's name for them)
+_Budget = Limits
 
 
 def _check(net: Any, domain: Any) -> Any:

@@ -33,15 +33,15 @@ Methods (each exact; ``method="auto"`` picks the first that applies):
 
 from __future__ import annotations
 
-import importlib
-import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from fractions import Fraction
 from typing import Any
 
 from analysis.networks import ReLUNetwork
-from analysis.regions.domain import normalize_domain
-from analysis.regions.general import _Limits, count_regions_lp, iter_regions_lp
-from analysis.regions.limits import RegionLimitExceeded
+from analysis.regions import arrangement, brute, oned, polygon2d
+from analysis.regions import general as lp_method
+from analysis.regions.domain import Box, normalize_domain
+from analysis.regions.limits import Limits, validate_limits
 from analysis.regions.types import Region
 
 __all__ = [
@@ -51,50 +51,22 @@ __all__ = [
     "METHODS",
     "KINDS",
     "choose_method",
+    "first_layer_lower_bound",
 ]
 
 METHODS = ("auto", "oned", "arrangement", "polygon", "lp", "brute")
 KINDS = ("activation", "linear")
-_LIMIT_OPTS = ("max_regions", "time_budget", "progress")
-
-# method -> (module, iterator function, counting function)
-_BACKENDS = {
-    "oned": ("analysis.regions.oned", "iter_regions_1d", "count_regions_1d"),
-    "arrangement": (
-        "analysis.regions.arrangement",
-        "iter_regions_arrangement",
-        "count_arrangement",
-    ),
-    "polygon": ("analysis.regions.polygon2d", "iter_regions_polygon", "count_regions_polygon"),
-    "lp": ("analysis.regions.general", "iter_regions_lp", "count_regions_lp"),
-    "brute": ("analysis.regions.brute", "iter_regions_brute", "count_regions_brute"),
-}
+_OPTIONS = ("max_regions", "time_budget", "progress", "executor", "max_units", "chunks")
 
 
-def _backend(method: str, strict: bool) -> tuple[Callable | None, Callable | None] | None:
-    mod_name, it_name, cnt_name = _BACKENDS[method]
-    try:
-        mod = importlib.import_module(mod_name)
-    except ImportError as exc:
-        if strict:
-            raise ValueError(f"method {method!r} is not available: {exc}") from exc
-        return None
-    it, cnt = getattr(mod, it_name, None), getattr(mod, cnt_name, None)
-    if it is None and cnt is None:
-        if strict:
-            raise ValueError(f"method {method!r} is not available in {mod_name}")
-        return None
-    return it, cnt
-
-
-def _check(net: Any, domain: Any, kind: str, method: str) -> None:
+def _check(net: Any, domain: Any, kind: str, method: str) -> Box | None:
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be an analysis.networks.ReLUNetwork, got {type(net).__name__}")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    normalize_domain(domain, net.input_dim)
+    return normalize_domain(domain, net.input_dim)
 
 
 def choose_method(net: ReLUNetwork, domain: Any = None, method: str = "auto") -> str:
@@ -107,15 +79,14 @@ def choose_method(net: ReLUNetwork, domain: Any = None, method: str = "auto") ->
     ...                           [[0, 1], [0], [0]]))
     'lp'
     """
-    _check(net, domain, "activation", method)
+    box = _check(net, domain, "activation", method)
     d, depth = net.input_dim, net.depth
-    box = normalize_domain(domain, d)
     if method == "auto":
-        if d == 1 and _backend("oned", False):
+        if d == 1:
             return "oned"
-        if depth == 1 and _backend("arrangement", False):
+        if depth == 1:
             return "arrangement"
-        if d == 2 and box is not None and depth >= 1 and _backend("polygon", False):
+        if d == 2 and box is not None:
             return "polygon"
         return "lp"
     if method == "oned" and d != 1:
@@ -124,26 +95,80 @@ def choose_method(net: ReLUNetwork, domain: Any = None, method: str = "auto") ->
         raise ValueError(f"method 'arrangement' needs 1 hidden layer, this network has {depth}")
     if method == "polygon" and d != 2:
         raise ValueError(f"method 'polygon' needs a network with 2 inputs, this one has {d}")
-    _backend(method, True)
+    if method == "polygon" and box is None:
+        raise ValueError("method 'polygon' needs a box domain; for all of R^2 use method='lp'")
     return method
 
 
-def _accepts(fn: Callable, names: Any) -> bool:
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return True
-    return all(n in params for n in names)
+def first_layer_lower_bound(net: ReLUNetwork, domain: Any = None) -> int:
+    """``1 +`` the distinct first-layer hyperplanes that cross the (open) domain: a lower bound.
+
+    Each hyperplane that meets the open domain splits at least one region of the hyperplanes
+    before it, so the first layer alone has at least this many regions, and later layers only
+    split them further (a *lower bound* on the activation count; exact for one hidden layer
+    with parallel hyperplanes). It costs one exact pass over the first layer's weights, so a
+    ``max_regions`` that this bound already exceeds is refused before any enumeration.
+
+    >>> from analysis.networks import ReLUNetwork
+    >>> net = ReLUNetwork([[[1], [2], [1]], [[1, 1, 1]]], [[0, 0, -5], [0]])  # x = 0 twice
+    >>> first_layer_lower_bound(net), first_layer_lower_bound(net, [(-1, 1)])
+    (3, 2)
+    """
+    box = normalize_domain(domain, net.input_dim)
+    if net.depth == 0:
+        return 1
+    W, B = net.exact_weights[0], net.exact_biases[0]
+    seen: set[tuple[Fraction, ...]] = set()
+    for j in range(W.shape[0]):
+        row = [Fraction(v) for v in W[j]]
+        b = Fraction(B[j])
+        lead = next((v for v in row if v != 0), None)
+        if lead is None:
+            continue
+        if box is not None:  # the affine function's range over the box must contain 0 inside
+            lo = b + sum((min(w * a, w * c) for w, (a, c) in zip(row, box)), Fraction(0))
+            hi = b + sum((max(w * a, w * c) for w, (a, c) in zip(row, box)), Fraction(0))
+            if not lo < 0 < hi:
+                continue
+        seen.add(tuple(v / lead for v in row) + (b / lead,))
+    return 1 + len(seen)
 
 
-def _split_opts(opts: dict[str, Any]) -> dict[str, Any]:
-    allowed = {*_LIMIT_OPTS, "executor", "max_units", "chunks"}
-    unknown = set(opts) - allowed
+def _split_opts(opts: dict[str, Any]) -> tuple[Limits, dict[str, Any]]:
+    """One validated :class:`Limits` and the other options (executor, max_units, chunks)."""
+    unknown = set(opts) - set(_OPTIONS)
     if unknown:
-        raise TypeError(f"unknown option(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
-    return {k: v for k, v in opts.items() if v is not None}
+        raise TypeError(f"unknown option(s) {sorted(unknown)}; allowed: {sorted(_OPTIONS)}")
+    validate_limits(executor=opts.get("executor"))
+    limits = Limits(opts.get("max_regions"), opts.get("time_budget"), opts.get("progress"))
+    rest = {k: opts[k] for k in ("executor", "max_units", "chunks") if opts.get(k) is not None}
+    return limits, rest
+
+
+def _refuse_early(net: ReLUNetwork, domain: Any, limits: Limits) -> None:
+    """Refuse up front when the first layer alone certainly exceeds ``max_regions``."""
+    if limits.max_regions is not None:
+        limits.check(first_layer_lower_bound(net, domain))
+
+
+def _iter(net: ReLUNetwork, domain: Any, m: str, limits: Limits, rest: dict) -> Iterator[Region]:
+    """The regions by method ``m``; the methods check the limits inside, here per region."""
+    if m == "lp":
+        yield from lp_method.iter_regions_lp(net, domain, limits=limits)
+        return
+    if m == "polygon":
+        yield from polygon2d.iter_regions_polygon(net, domain, limits=limits)
+        return
+    if m == "oned":
+        source: Iterator[Region] = oned.iter_regions_1d(net, domain)
+    elif m == "arrangement":
+        source = arrangement.iter_regions_arrangement(net, domain, limits=limits)
+    else:
+        kw = {"max_units": rest["max_units"]} if "max_units" in rest else {}
+        source = brute.iter_regions_brute(net, domain, limits=limits, **kw)
+    for region in source:
+        limits.tick()
+        yield region
 
 
 def iter_regions(
@@ -162,6 +187,8 @@ def iter_regions(
         ``max_regions`` (raise :class:`~analysis.regions.limits.RegionLimitExceeded` beyond
         it), ``time_budget`` (seconds; :class:`~analysis.regions.limits.RegionTimeBudgetExceeded`),
         ``progress`` (called with the number found so far), ``max_units`` (brute force).
+        Limits are validated by :func:`~analysis.regions.limits.validate_limits` and hold
+        inside every method's long loops.
 
     Yields
     ------
@@ -176,22 +203,27 @@ def iter_regions(
     [((False, True),), ((True, True),)]
     """
     _check(net, domain, "activation", method)
-    o = _split_opts(opts)
-    o.pop("executor", None)
-    o.pop("chunks", None)
+    limits, rest = _split_opts(opts)
     m = choose_method(net, domain, method)
-    max_units = o.pop("max_units", None)
-    if m == "lp":
-        yield from iter_regions_lp(net, domain, **o)
-        return
-    it, _ = _backend(m, True)  # type: ignore[misc]
-    if it is None:
-        raise ValueError(f"method {m!r} has no region enumeration")
-    kwargs = {"max_units": max_units} if (m == "brute" and max_units is not None) else {}
-    limits = _Limits(o.get("max_regions"), o.get("time_budget"), o.get("progress"))
-    for region in it(net, domain, **kwargs):
-        limits.tick()
-        yield region
+    if method == "auto" and m == "arrangement":
+        m = "lp"  # the lattice counts; cell by cell, the layer-wise subdivision is faster
+    limits.phase("activation regions")
+    _refuse_early(net, domain, limits)
+    yield from _iter(net, domain, m, limits, rest)
+
+
+def _enumerate(
+    net: ReLUNetwork, domain: Any, method: str, limits: Limits, **opts: Any
+) -> list[Region]:
+    """:func:`enumerate_regions` under an existing :class:`Limits` (for the region graph)."""
+    _check(net, domain, "activation", method)
+    _, rest = _split_opts(opts)
+    m = choose_method(net, domain, method)
+    if method == "auto" and m == "arrangement":
+        m = "lp"
+    limits.phase("activation regions")
+    _refuse_early(net, domain, limits)
+    return list(_iter(net, domain, m, limits, rest))
 
 
 def enumerate_regions(
@@ -205,6 +237,41 @@ def enumerate_regions(
     [(((Fraction(-1, 1),),), (Fraction(0, 1),)), (((Fraction(1, 1),),), (Fraction(0, 1),))]
     """
     return list(iter_regions(net, domain, method, **opts))
+
+
+def _count(net: ReLUNetwork, domain: Any, m: str, auto: bool, limits: Limits, rest: dict) -> int:
+    executor = rest.get("executor")
+    if m == "oned":
+        return oned.count_regions_1d(
+            net,
+            domain,
+            max_regions=limits.max_regions,
+            time_budget=limits.time_budget,
+            progress=limits.progress,
+            executor=executor,
+        )
+    if m == "arrangement":
+        try:
+            return arrangement.count_arrangement(net, domain, limits=limits)
+        except arrangement.LatticeTooLarge:
+            if not auto:
+                raise
+            m = "lp"  # too many flats to list: subdivide instead, under the same limits
+    if m == "lp":
+        kw = {"chunks": rest["chunks"]} if "chunks" in rest else {}
+        return lp_method.count_regions_lp(net, domain, executor=executor, limits=limits, **kw)
+    if m == "polygon":
+        if executor is not None:
+            return polygon2d.count_regions_polygon(
+                net,
+                domain,
+                limits.max_regions,
+                limits.time_budget,
+                limits.progress,
+                executor=executor,
+            )
+        return polygon2d.count_regions_polygon(net, domain, limits=limits)
+    return sum(1 for _ in _iter(net, domain, "brute", limits, rest))
 
 
 def count_regions(
@@ -228,8 +295,9 @@ def count_regions(
     **opts
         ``max_regions``, ``time_budget``, ``progress`` as in :func:`iter_regions`;
         ``executor`` (any :class:`concurrent.futures.Executor`) to count independent subtrees
-        in parallel (methods "lp" and "oned"; the count does not depend on it);
-        ``max_units`` for brute force.
+        in parallel (methods "lp", "oned" and "polygon"; the count does not depend on it);
+        ``max_units`` for brute force. A ``max_regions`` that the first layer alone exceeds
+        (:func:`first_layer_lower_bound`) is refused before any enumeration.
 
     Returns
     -------
@@ -244,37 +312,24 @@ def count_regions(
     (7, 7, 7)
     """
     _check(net, domain, kind, method)
-    o = _split_opts(opts)
+    limits, rest = _split_opts(opts)
     m = choose_method(net, domain, method)
+    _refuse_early(net, domain, limits)
     if kind == "linear":
         if m == "oned":
-            _, cnt = _backend("oned", True)  # type: ignore[misc]
-            return int(cnt(net, domain, kind="linear", **o))  # type: ignore[misc]
+            return oned.count_regions_1d(
+                net,
+                domain,
+                kind="linear",
+                max_regions=limits.max_regions,
+                time_budget=limits.time_budget,
+                progress=limits.progress,
+                executor=rest.get("executor"),
+            )
         from analysis.regions.graph import count_linear_regions
 
-        o.pop("executor", None)
-        o.pop("chunks", None)
-        return count_linear_regions(net, domain, method=m, **o)
-    if m == "lp":
-        o.pop("max_units", None)
-        return count_regions_lp(net, domain, **o)
-    it, cnt = _backend(m, True)  # type: ignore[misc]
-    if m == "brute":
-        o.pop("executor", None)
-        o.pop("chunks", None)
-        if not (set(o) & set(_LIMIT_OPTS)):
-            return int(cnt(net, domain, **o))  # type: ignore[misc]
-    o.pop("max_units", None)
-    o.pop("chunks", None)
-    if cnt is not None and (m == "oned" or _accepts(cnt, o)):
-        extra = {"kind": "activation"} if m == "oned" else {}
-        return int(cnt(net, domain, **extra, **o))
-    if cnt is not None and (m == "arrangement" or not (set(o) & set(_LIMIT_OPTS))):
-        n = int(cnt(net, domain))  # the lattice count is cheap; the limit applies to it
-        if o.get("max_regions") is not None and n > o["max_regions"]:
-            raise RegionLimitExceeded(
-                f"the network has {n} regions, more than max_regions={o['max_regions']}",
-                lower_bound=n,
-            )
-        return n
-    return sum(1 for _ in iter_regions(net, domain, m, **{k: o[k] for k in o if k != "executor"}))
+        if method == "auto" and m == "arrangement":
+            m = "lp"
+        return count_linear_regions(net, domain, method=m, limits=limits, **rest)
+    limits.phase("activation regions")
+    return _count(net, domain, m, method == "auto", limits, rest)

@@ -47,7 +47,7 @@ import sympy
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box, normalize_domain
-from analysis.regions.limits import RegionLimitExceeded
+from analysis.regions.limits import Limits, RegionLimitExceeded
 from analysis.regions.lp import interior_point as _lp_interior_point
 from analysis.regions.types import Inequality, Region
 
@@ -59,6 +59,7 @@ __all__ = [
     "characteristic_polynomial",
     "intersection_lattice",
     "iter_regions_arrangement",
+    "LatticeTooLarge",
 ]
 
 #: Default limit on the number of flats of the intersection lattice that are enumerated.
@@ -252,7 +253,10 @@ def _gp_bound(n: int, d: int) -> int:
 
 
 def intersection_lattice(
-    net: ReLUNetwork, domain: Sequence[Any] | None = None, max_flats: int = DEFAULT_MAX_FLATS
+    net: ReLUNetwork,
+    domain: Sequence[Any] | None = None,
+    max_flats: int = DEFAULT_MAX_FLATS,
+    limits: Limits | None = None,
 ) -> list[tuple[int, int, int]]:
     """The flats of a shallow network's arrangement (meeting the open box) and their Möbius values.
 
@@ -267,7 +271,11 @@ def intersection_lattice(
     domain : sequence of (lo, hi) or None
         ``None`` for ``R^d``; otherwise only flats meeting the open box are kept.
     max_flats : int
-        Refuse (``ValueError``) once more flats than this are found.
+        Refuse (:class:`LatticeTooLarge`, a ``ValueError``) once more flats than this are found.
+    limits : Limits, optional
+        Applied while flats are found: each flat adds at least 1 to ``sum |mu|`` (the Möbius
+        function of a real arrangement never vanishes), so the flats found so far are a lower
+        bound on the count.
 
     Returns
     -------
@@ -303,6 +311,8 @@ def intersection_lattice(
         covers: dict[int, list[int]] = {}
         dead: set[int] = set()
         for mask, flat in level.items():
+            if limits is not None:
+                limits.check(len(result) + len(nxt))
             groups: dict[tuple[int, ...], list[int]] = {}
             reps: dict[tuple[int, ...], tuple[tuple[int, ...], int]] = {}
             for idx, c, e in flat.restricted:
@@ -324,7 +334,7 @@ def intersection_lattice(
                     nxt[cmask] = child
                     covers[cmask] = []
                     if len(result) + len(nxt) > max_flats:
-                        raise ValueError(
+                        raise LatticeTooLarge(
                             f"the intersection lattice has more than max_flats={max_flats} "
                             f"flats (at most {bound} for {n} hyperplanes in R^{d}); raise "
                             "max_flats or use another method"
@@ -343,8 +353,15 @@ def intersection_lattice(
     return result
 
 
+class LatticeTooLarge(ValueError):
+    """The intersection lattice has more than ``max_flats`` flats (another method may do)."""
+
+
 def count_arrangement(
-    net: ReLUNetwork, domain: Sequence[Any] | None = None, max_flats: int = DEFAULT_MAX_FLATS
+    net: ReLUNetwork,
+    domain: Sequence[Any] | None = None,
+    max_flats: int = DEFAULT_MAX_FLATS,
+    limits: Limits | None = None,
 ) -> int:
     """Exact number of activation regions of a shallow network (Zaslavsky's theorem).
 
@@ -355,7 +372,9 @@ def count_arrangement(
     domain : sequence of (lo, hi) or None
         ``None`` for ``R^d``; a box counts the regions that meet the open box.
     max_flats : int
-        Limit on the number of flats enumerated (``ValueError`` above it).
+        Limit on the number of flats enumerated (:class:`LatticeTooLarge` above it).
+    limits : Limits, optional
+        ``max_regions``, time budget and progress (see :mod:`analysis.regions.limits`).
 
     Returns
     -------
@@ -370,7 +389,10 @@ def count_arrangement(
     >>> count_arrangement(net, [(-1, "1/2"), (-1, 1)])   # x = 1 lies outside the box
     4
     """
-    return sum(abs(m) for _, _, m in intersection_lattice(net, domain, max_flats))
+    n = sum(abs(m) for _, _, m in intersection_lattice(net, domain, max_flats, limits))
+    if limits is not None:
+        limits.tick(n)
+    return n
 
 
 def characteristic_polynomial(
@@ -433,7 +455,10 @@ def _strict_rows(
 
 
 def iter_regions_arrangement(
-    net: ReLUNetwork, domain: Sequence[Any] | None = None, max_regions: int | None = None
+    net: ReLUNetwork,
+    domain: Sequence[Any] | None = None,
+    max_regions: int | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[Region]:
     """Enumerate the activation regions of a shallow network cell by cell, exactly.
 
@@ -454,6 +479,8 @@ def iter_regions_arrangement(
         Refuse when the cells exceed this number: ``RegionLimitExceeded`` (a ``ValueError``)
         whose ``lower_bound`` is the number of cells found so far (a lower bound, since
         inserting more hyperplanes only splits cells).
+    limits : Limits, optional
+        Applied between any two LPs, with the cells so far as a lower bound.
 
     Yields
     ------
@@ -473,7 +500,9 @@ def iter_regions_arrangement(
     cells: list[tuple[list[tuple[int, int]], list[Fraction]]] = [([], start)]
     for i, (a, b) in enumerate(zip(hp.normals, hp.offsets)):
         new_cells = []
-        for cell, pt in cells:
+        for ci, (cell, pt) in enumerate(cells):
+            if limits is not None:
+                limits.check(len(new_cells) + len(cells) - ci)
             v = sum((ai * xi for ai, xi in zip(a, pt)), Fraction(b))
             for s in (1, -1):
                 if v * s > 0:

@@ -27,6 +27,7 @@ from typing import Any
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import normalize_domain
+from analysis.regions.limits import Limits
 from analysis.regions.linalg import interior_point
 from analysis.regions.types import Inequality, Region
 
@@ -37,7 +38,11 @@ MAX_BRUTE_UNITS = 20
 
 
 def iter_regions_brute(
-    net: ReLUNetwork, domain: Any = None, *, max_units: int = MAX_BRUTE_UNITS
+    net: ReLUNetwork,
+    domain: Any = None,
+    *,
+    max_units: int = MAX_BRUTE_UNITS,
+    limits: Limits | None = None,
 ) -> Iterator[Region]:
     """Yield the activation regions found by testing every activation pattern exactly.
 
@@ -49,6 +54,8 @@ def iter_regions_brute(
         ``None`` is R^{D_i}; otherwise a box.
     max_units : int
         Refuse larger networks (``ValueError``): the work grows like ``2^N``.
+    limits : Limits, optional
+        Applied before every LP; each feasible partial pattern on the stack holds a region.
 
     Yields
     ------
@@ -64,6 +71,8 @@ def iter_regions_brute(
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be an analysis.networks.ReLUNetwork, got {type(net).__name__}")
     box = normalize_domain(domain, net.input_dim)
+    if isinstance(max_units, bool) or not isinstance(max_units, int) or max_units < 0:
+        raise ValueError(f"max_units must be a non-negative int, got {max_units!r}")
     n_units = sum(net.hidden_widths)
     if n_units > max_units:
         raise ValueError(
@@ -113,6 +122,8 @@ def iter_regions_brute(
     stack: list[Any] = [(0, list(base), (), (), Z0, z00)]
     L = net.depth
     while stack:
+        if limits is not None:
+            limits.check(len(stack))
         u, cons, bits, pattern, Z, z0 = stack.pop()
         if u == len(units):
             x = feasible(cons)

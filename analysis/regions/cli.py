@@ -112,6 +112,61 @@ def _plot(net: ReLUNetwork, domain: Any, path: str) -> None:
     plt.close(fig)
 
 
+class ProgressLine:
+    """A progress reporter: the phase, the number so far and the rate, on stderr.
+
+    On a terminal one line is rewritten in place; otherwise (a log) plain lines are printed,
+    at most one a second. Passed as ``progress=`` it is called with the count; the engine
+    tells it each new phase through :meth:`phase`.
+    """
+
+    def __init__(self, stream: Any = None, unit: str = "regions"):
+        import time
+
+        self._time = time.monotonic
+        self.stream = sys.stderr if stream is None else stream
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.unit = unit
+        self.name = "counting"
+        self.t0 = self._time()
+        self.last = -1.0
+        self.dirty = False
+
+    def phase(self, name: str) -> None:
+        """Start a new phase (its own clock and rate)."""
+        if self.dirty and self.tty:
+            print(file=self.stream)
+        self.name, self.t0, self.last, self.dirty = name, self._time(), -1.0, False
+
+    def __call__(self, n: int) -> None:
+        now = self._time()
+        if not self.tty and now - self.last < 1.0:
+            return
+        self.last = now
+        rate = n / max(now - self.t0, 1e-9)
+        text = f"{self.name}: {n:,} {self.unit} ({rate:,.0f}/s, {now - self.t0:.1f} s)"
+        if self.tty:
+            print("\r" + text, end="", file=self.stream, flush=True)
+            self.dirty = True
+        else:
+            print(text, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        """End the updating line."""
+        if self.dirty and self.tty:
+            print(file=self.stream, flush=True)
+        self.dirty = False
+
+
+def _save(net: ReLUNetwork, path: str) -> None:
+    if path.endswith(".json"):
+        Path(path).write_text(net.to_json(), encoding="utf-8")
+    elif path.endswith(".npz"):
+        net.save_npz(path)
+    else:
+        raise ValueError(f"--save: the file must end in .npz or .json, got {path!r}")
+
+
 def _say_bound_against_limit(net: Any, max_regions: int) -> None:
     """Before counting, compare Serra et al.'s upper bound with the limit and say so."""
     from theory.networks import serra_upper_bound
@@ -136,12 +191,7 @@ def run(args: argparse.Namespace) -> int:
         net, construction, label = load_network(args)
         domain = parse_domain(args.domain, net.input_dim)
         method = choose_method(net, domain, args.method)
-        progress = None
-        if args.progress:
-
-            def progress(n: int) -> None:
-                print(f"\r{n} regions ...", end="", file=sys.stderr, flush=True)
-
+        progress = ProgressLine() if args.progress else None
         if args.max_regions is not None:
             _say_bound_against_limit(net, args.max_regions)
         opts = {"max_regions": args.max_regions, "time_budget": args.time_budget}
@@ -153,18 +203,19 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
             **{k: v for k, v in opts.items() if v is not None},
         )
-        if args.progress:
-            print(file=sys.stderr)
+        if progress is not None:
+            progress.close()
+        if args.save:
+            _save(net, args.save)
         rows = lecture_check(
             net, domain, kind=args.kind, construction=construction, count=count, label=label
         )
         if args.plot:
             _plot(net, domain, args.plot)
     except (RegionLimitExceeded, RegionTimeBudgetExceeded) as exc:
-        print(f"\nphysml regions: {exc} (at least {exc.lower_bound} regions)", file=sys.stderr)
-        return 2
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"physml regions: {exc}", file=sys.stderr)
+        if progress is not None:
+            progress.close()
+        print(f"physml regions: stopped: {exc}", file=sys.stderr)
         return 2
     where = (
         f"R^{net.input_dim}"
@@ -178,6 +229,8 @@ def run(args: argparse.Namespace) -> int:
     print(to_markdown(rows))
     if args.plot:
         print(f"\nwrote {args.plot}")
+    if args.save:
+        print(f"wrote {args.save}")
     return 0 if all(r.ok for r in rows) else 1
 
 
@@ -209,6 +262,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--max-regions", type=int, help="refuse to enumerate more regions")
     p.add_argument("--time-budget", type=float, help="stop after this many seconds")
     p.add_argument("--plot", metavar="FILE", help="write a picture (1 or 2 inputs)")
-    p.add_argument("--progress", action="store_true", help="report progress on stderr")
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the phase, the regions so far and the rate on stderr",
+    )
+    p.add_argument("--save", metavar="FILE", help="write the network counted (.npz or .json)")
     p.set_defaults(func=run)
     return p

@@ -43,7 +43,6 @@ Measured (``python benchmarks/regions_nd.py``): see that script's docstring.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from fractions import Fraction
@@ -54,7 +53,7 @@ from analysis.regions._general_nodes import _IntNet as _IntNet  # re-export
 from analysis.regions._general_nodes import _Node, _root
 from analysis.regions._general_split import _GROUP, _children_many
 from analysis.regions.domain import Box, normalize_domain
-from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+from analysis.regions.limits import Limits, validate_limits
 from analysis.regions.types import Inequality, Region
 
 __all__ = ["count_regions_lp", "iter_regions_lp", "layerwise_upper_bound"]
@@ -96,60 +95,8 @@ def _region(net: _IntNet, node: _Node) -> Region:
     return Region(node.pattern, tuple(Fraction(v, pden) for v in X), tuple(ineqs), A, c)
 
 
-class _Limits:
-    def __init__(
-        self,
-        max_regions: int | None,
-        time_budget: float | None,
-        progress: Callable[[int], Any] | None,
-        found: int = 0,
-        deadline: float | None = None,
-    ):
-        if max_regions is not None and (
-            isinstance(max_regions, bool) or not isinstance(max_regions, int) or max_regions < 0
-        ):
-            raise ValueError(f"max_regions must be a non-negative int, got {max_regions!r}")
-        if time_budget is not None and not time_budget > 0:
-            raise ValueError(
-                f"time_budget must be a positive number of seconds, got {time_budget!r}"
-            )
-        self.max_regions = max_regions
-        self.deadline = (
-            deadline
-            if deadline is not None
-            else (time.time() + time_budget if time_budget is not None else None)
-        )
-        self.time_budget = time_budget
-        self.progress = progress
-        self.found = found
-        self._next_report = 1
-        self.bound: int | None = None
-
-    def tick(self, new: int = 1) -> None:
-        self.found += new
-        if self.max_regions is not None and self.found > self.max_regions:
-            raise RegionLimitExceeded(
-                f"more than max_regions={self.max_regions} regions; stopped after finding "
-                f"{self.found} (a lower bound on the count)"
-                + (f"; the layer-wise upper bound is {self.bound}" if self.bound else ""),
-                lower_bound=self.found,
-            )
-        self.check_time()
-        if self.progress is not None and self.found >= self._next_report:
-            self.progress(self.found)
-            self._next_report = max(self.found + 1, int(self.found * 1.25))
-
-    def check_time(self) -> None:
-        if self.deadline is not None and time.time() > self.deadline:
-            raise RegionTimeBudgetExceeded(
-                f"time budget of {self.time_budget} s exceeded after finding {self.found} "
-                "regions (a lower bound on the count)",
-                lower_bound=self.found,
-            )
-
-
 def _walk(
-    net: _IntNet, node: _Node | Sequence[_Node], limits: _Limits, maps: bool = True
+    net: _IntNet, node: _Node | Sequence[_Node], limits: Limits, maps: bool = True
 ) -> Iterator[_Node]:
     """Depth-first leaves under ``node`` (or under each of a list of nodes, in order).
 
@@ -163,11 +110,11 @@ def _walk(
             limits.tick()
             yield nd
             continue
-        limits.check_time()
+        limits.check(pending=len(stack) + 1)
         group = [nd]
         while len(group) < _GROUP and stack and stack[-1].layer == nd.layer:
             group.append(stack.pop())
-        for kids in reversed(_children_many(net, group, maps)):
+        for kids in reversed(_children_many(net, group, maps, limits, len(stack))):
             stack.extend(reversed(kids))
 
 
@@ -185,6 +132,7 @@ def iter_regions_lp(
     max_regions: int | None = None,
     time_budget: float | None = None,
     progress: Callable[[int], Any] | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[Region]:
     """Yield every activation region of ``net`` on ``domain`` exactly, depth first.
 
@@ -200,6 +148,8 @@ def iter_regions_lp(
         Seconds; raise :class:`~analysis.regions.limits.RegionTimeBudgetExceeded` past it.
     progress : callable, optional
         Called with the number of regions found so far, at geometrically spaced counts.
+    limits : Limits, optional
+        The three above as one object (then they are not given separately).
 
     Yields
     ------
@@ -214,8 +164,9 @@ def iter_regions_lp(
     [(((True, False),), ((Fraction(1, 1),),)), (((False, True),), ((Fraction(-1, 1),),))]
     """
     inet, box = _prepare(net, domain)
-    limits = _Limits(max_regions, time_budget, progress)
-    limits.bound = layerwise_upper_bound(net)
+    if limits is None:
+        limits = Limits(max_regions, time_budget, progress)
+    limits.bound = limits.bound or layerwise_upper_bound(net)
     for leaf in _walk(inet, _root(inet, box), limits):
         yield _region(inet, leaf)
 
@@ -226,14 +177,14 @@ def _count_subtree(
     max_regions: int | None,
     deadline: float | None,
 ) -> int:
-    limits = _Limits(max_regions, None, None, deadline=deadline)
+    limits = Limits(max_regions, None, None, deadline=deadline)
     n = 0
     for _ in _walk(inet, node, limits, maps=False):
         n += 1
     return n
 
 
-def _frontier(inet: _IntNet, root: _Node, target: int, limits: _Limits) -> list[_Node]:
+def _frontier(inet: _IntNet, root: _Node, target: int, limits: Limits) -> list[_Node]:
     """Expand whole layers breadth first until there are ``target`` subtrees (or leaves)."""
     K = len(inet.Wi) - 1
     nodes = [root]
@@ -241,10 +192,10 @@ def _frontier(inet: _IntNet, root: _Node, target: int, limits: _Limits) -> list[
         nodes = [
             c
             for i in range(0, len(nodes), _GROUP)
-            for kids in _children_many(inet, nodes[i : i + _GROUP])
+            for kids in _children_many(inet, nodes[i : i + _GROUP], True, limits, len(nodes))
             for c in kids
         ]
-        limits.check_time()
+        limits.check(pending=len(nodes))
     return nodes
 
 
@@ -257,6 +208,7 @@ def count_regions_lp(
     progress: Callable[[int], Any] | None = None,
     executor: Executor | None = None,
     chunks: int = 16,
+    limits: Limits | None = None,
 ) -> int:
     """Exact number of activation regions of ``net`` on ``domain`` (layer-wise subdivision).
 
@@ -282,24 +234,31 @@ def count_regions_lp(
     >>> count_regions_lp(net)     # three lines through the origin: 6 sectors
     6
     """
+    validate_limits(executor=executor)
     inet, box = _prepare(net, domain)
-    limits = _Limits(max_regions, time_budget, progress)
-    limits.bound = layerwise_upper_bound(net)
+    if limits is None:
+        limits = Limits(max_regions, time_budget, progress)
+    limits.bound = limits.bound or layerwise_upper_bound(net)
+    before = limits.found
     root = _root(inet, box)
     K = len(inet.Wi) - 1
     if executor is None or K == 0:
         for _ in _walk(inet, root, limits, maps=False):
             pass
-        return limits.found
+        return limits.found - before
     nodes = _frontier(inet, root, chunks, limits)
     # contiguous pieces of the frontier: siblings stay together and are split in lockstep
     n_pieces = max(1, min(chunks, len(nodes)))
     bounds = [len(nodes) * i // n_pieces for i in range(n_pieces + 1)]
     futures = [
-        executor.submit(_count_subtree, inet, nodes[a:b], max_regions, limits.deadline)
+        executor.submit(_count_subtree, inet, nodes[a:b], limits.max_regions, limits.deadline)
         for a, b in zip(bounds, bounds[1:])
         if b > a
     ]
-    for fut in futures:
-        limits.tick(fut.result())
-    return limits.found
+    try:
+        for fut in futures:
+            limits.tick(fut.result())
+    finally:
+        for fut in futures:
+            fut.cancel()
+    return limits.found - before

@@ -34,6 +34,7 @@ import networkx as nx
 import numpy as np
 
 from analysis.networks import ReLUNetwork
+from analysis.regions.limits import Limits
 from analysis.regions.lp import interior_point
 from analysis.regions.types import Inequality, Region
 
@@ -162,7 +163,8 @@ def region_graph(
         Already enumerated regions of ``net`` on ``domain`` (skips the enumeration). Given
         only some regions, the graph is the one induced on them.
     **opts
-        Limits passed to the enumeration (``max_regions``, ``time_budget``, ``progress``).
+        Limits (``max_regions``, ``time_budget``, ``progress``, or one ``limits`` object):
+        applied to the enumeration and, for the time budget, to the graph phase too.
 
     Returns
     -------
@@ -185,10 +187,18 @@ def region_graph(
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be an analysis.networks.ReLUNetwork, got {type(net).__name__}")
     box = normalize_domain(domain, net.input_dim)
+    limits = opts.pop("limits", None)
+    if limits is None:
+        limits = Limits(
+            opts.pop("max_regions", None), opts.pop("time_budget", None), opts.pop("progress", None)
+        )
     if regions is None:
-        from analysis.regions.api import enumerate_regions
+        from analysis.regions.api import _enumerate
 
-        regions = enumerate_regions(net, domain, method, **opts)
+        regions = _enumerate(net, domain, method, limits, **opts)
+    elif opts:
+        raise TypeError(f"unknown option(s) {sorted(opts)} with regions given")
+    limits.phase("region graph")
     d = net.input_dim
     inet = _IntNet.from_net(net)
     G = nx.Graph()
@@ -208,6 +218,7 @@ def region_graph(
     # regions in chunks (bounded memory); per chunk: facet LPs in batches, then lookups
     done: set[tuple[int, Any]] = set()
     for first in range(0, len(regions), _CHUNK):
+        limits.check_time(len(regions))
         _connect(
             G,
             net,

@@ -57,6 +57,7 @@ from analysis.regions._oned_fast import (
     outer_breakpoints,
 )
 from analysis.regions.domain import normalize_domain
+from analysis.regions.limits import validate_limits
 from analysis.regions.types import Inequality, Region
 
 __all__ = ["iter_regions_1d", "count_regions_1d", "upper_bound_1d", "check_network_1d"]
@@ -322,23 +323,13 @@ def _count(
     """
     if kind not in ("activation", "linear"):
         raise ValueError(f"kind must be 'activation' or 'linear', got {kind!r}")
-    if max_regions is not None:
-        if isinstance(max_regions, bool) or not isinstance(max_regions, (int, np.integer)):
-            raise TypeError(f"max_regions must be an int or None, got {type(max_regions).__name__}")
-        if max_regions < 1:
-            raise ValueError(f"max_regions must be >= 1, got {max_regions}")
-    if time_budget is not None and not (float(time_budget) > 0):
-        raise ValueError(f"time_budget must be a positive number of seconds, got {time_budget!r}")
+    max_regions, time_budget = validate_limits(max_regions, time_budget, progress, executor)
     if (
         isinstance(chunk_size, bool)
         or not isinstance(chunk_size, (int, np.integer))
         or chunk_size < 1
     ):
         raise ValueError(f"chunk_size must be a positive int, got {chunk_size!r}")
-    if executor is not None and not isinstance(executor, Executor):
-        raise TypeError(
-            f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}"
-        )
     box = normalize_domain(domain, 1)
     bound = 1
     for n in net.hidden_widths:

@@ -66,7 +66,12 @@ from analysis.regions._polygon_geometry import (
     _Vertex,
 )
 from analysis.regions.domain import normalize_domain
-from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+from analysis.regions.limits import (
+    Limits,
+    RegionLimitExceeded,
+    RegionTimeBudgetExceeded,
+    validate_limits,
+)
 from analysis.regions.types import Inequality, Region
 
 __all__ = ["Polygon", "iter_polygons", "iter_regions_polygon", "count_regions_polygon"]
@@ -162,6 +167,7 @@ def iter_polygons(
     time_budget: float | None = None,
     progress: Callable[[int], Any] | None = None,
     exact_only: bool = False,
+    limits: Limits | None = None,
 ) -> Iterator[Polygon]:
     """Yield every activation region of a 2-input network on a box as an exact polygon.
 
@@ -184,7 +190,7 @@ def iter_polygons(
     >>> sorted(p.area() for p in iter_polygons(net, [(-1, 1), (-1, 1)]))
     [Fraction(2, 1), Fraction(2, 1)]
     """
-    budget = _Budget(max_regions, time_budget, progress)
+    budget = _Budget(max_regions, time_budget, progress) if limits is None else limits
     box = normalize_domain(domain, 2) if domain is not None else None
     for signs, verts in _leaves(net, domain, budget, exact_only):
         assert box is not None
@@ -197,6 +203,7 @@ def iter_regions_polygon(
     max_regions: int | None = None,
     time_budget: float | None = None,
     progress: Callable[[int], Any] | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[Region]:
     """Yield every activation region of a 2-input network on a box (see :func:`iter_polygons`).
 
@@ -208,7 +215,7 @@ def iter_regions_polygon(
     >>> sorted(r.pattern for r in iter_regions_polygon(net, [(-1, 1), (0, 1)]))
     [((False, True),), ((True, True),)]
     """
-    for p in iter_polygons(net, domain, max_regions, time_budget, progress):
+    for p in iter_polygons(net, domain, max_regions, time_budget, progress, limits=limits):
         yield p.region
 
 
@@ -221,6 +228,7 @@ def count_regions_polygon(
     exact_only: bool = False,
     executor: Executor | None = None,
     parts: int | None = None,
+    limits: Limits | None = None,
 ) -> int:
     """The exact number of activation regions of a 2-input network on a box.
 
@@ -262,17 +270,21 @@ def count_regions_polygon(
     >>> count_regions_polygon(net, [(-1, 1), (-1, 1)])      # 3 concurrent lines: 6
     6
     """
+    validate_limits(max_regions, time_budget, progress, executor)
     if executor is not None:
         return _count_parallel(
             net, domain, executor, parts, max_regions, time_budget, progress, exact_only
         )
-    budget = _Budget(max_regions, time_budget, progress)
+    budget = _Budget(max_regions, time_budget, progress) if limits is None else limits
+    before = budget.found
     if exact_only:
-        n = sum(1 for _ in _leaves(net, domain, budget, exact_only))
+        for _ in _leaves(net, domain, budget, exact_only):
+            pass
     else:
-        n = _count_fast(net, _check(net, domain), budget)
-    if progress is not None:
-        progress(n)
+        _count_fast(net, _check(net, domain), budget)
+    n = budget.found - before
+    if budget.progress is not None:
+        budget.progress(n)
     return n
 
 
@@ -302,7 +314,7 @@ def _count_parallel(
     if exact_only:
         raise ValueError("exact_only is a serial reference path; do not pass an executor")
     box = _check(net, domain)
-    _Budget(max_regions, time_budget, None)  # validate the limits here, not in the workers
+    budget = _Budget(max_regions, time_budget, None)  # validated here, not in the workers
     parts = 8 if parts is None else parts
     if not isinstance(parts, int) or parts < 1:
         raise ValueError(f"parts must be a positive int, got {parts!r}")
@@ -310,7 +322,7 @@ def _count_parallel(
         futures = [executor.submit(count_regions_polygon, net, domain, max_regions, time_budget)]
     else:
         # the first layer once, here; its pieces dealt out in the order of their exact patterns
-        pieces = _first_pieces(net, box)
+        pieces = _first_pieces(net, box, budget)
         futures = [
             executor.submit(_count_shard, net, domain, pieces[k::parts], max_regions, time_budget)
             for k in range(min(parts, len(pieces)))
