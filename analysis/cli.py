@@ -42,10 +42,28 @@ def _cmd_report(args: argparse.Namespace) -> int:
     kwargs = {} if args.seed is None else {"seed": args.seed}
     result = build_report(out_dir=args.out, quick=args.quick, **kwargs)
     print(f"wrote {result.path / 'REPORT.md'}")
-    if args.strict and result.n_failed:
-        print(f"{result.n_failed} check(s) failed or section(s) errored", file=sys.stderr)
+    if result.n_errored_sections:
+        print(
+            f"physml report: {result.n_errored_sections} section(s) failed to build "
+            "(see REPORT.md)",
+            file=sys.stderr,
+        )
+        return 1
+    if args.strict and result.n_failed_checks:
+        print(f"physml report: {result.n_failed_checks} check(s) failed", file=sys.stderr)
         return 1
     return 0
+
+
+def _seed(text: str) -> int:
+    """argparse type of a seed: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
+    return value
 
 
 def _add_regions(sub: argparse._SubParsersAction) -> None:
@@ -74,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="build the report (REPORT.md, figures, report.json)")
     r.add_argument("--out", default="reports", help="output folder (default: reports)")
     r.add_argument("--quick", action="store_true", help="smaller problems, for CI and tests")
-    r.add_argument("--seed", type=int, default=None, help="seed of every random choice")
+    r.add_argument("--seed", type=_seed, default=None, help="seed of every random choice (>= 0)")
     r.add_argument(
         "--strict", action="store_true", help="exit 1 if any check fails or a section errors"
     )
@@ -85,10 +103,53 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``physml`` console script."""
+    """Entry point of the ``physml`` console script.
+
+    Exit status: 0 success; 1 a check failed (``--strict``, or a violated check of
+    ``physml regions``) or a report section failed to build; 2 bad input or usage (one line
+    on stderr, never a traceback); 130 interrupted (Ctrl-C). A closed output pipe
+    (``physml derive heavy_ball | head -1``) ends the command quietly.
+    """
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
-    return func(args)
+    name = f"physml {args.command}"
+    try:
+        return func(args)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
+    except KeyboardInterrupt:
+        print(f"\n{name}: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print(
+            f"{name}: out of memory; bound the work with --max-regions or --time-budget",
+            file=sys.stderr,
+        )
+        return 2
+    except (ValueError, TypeError, OSError, RecursionError) as exc:
+        print(f"{name}: {_one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one line of text (OSError with its file name)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null so that the exit flush stays quiet."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - no real stdout
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

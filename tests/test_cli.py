@@ -20,6 +20,8 @@ def test_report_passes_seed_and_mode(monkeypatch, tmp_path, capsys):
     class Result:
         path = tmp_path
         n_failed = 1
+        n_failed_checks = 1
+        n_errored_sections = 0
 
     def fake_build_report(out_dir, quick, **kwargs):
         seen.update(out_dir=out_dir, quick=quick, **kwargs)

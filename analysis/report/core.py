@@ -3,8 +3,9 @@
 A *section* is a function ``(ctx) -> SectionResult``. It returns Markdown, a list of
 :class:`Check` rows (a claim, its formula, the value physml computed independently, the kind of
 claim, and whether it held) and figures. :func:`build_report` runs every section, renders
-``REPORT.md`` and ``report.json`` into a temporary folder next to the target, and moves it into
-place only once everything is written, so a crash never leaves half a report. A section that
+``REPORT.md``, ``report.json`` and ``figures/`` into a staging folder and moves them into place
+only once everything is written, replacing nothing but physml's own outputs
+(:mod:`analysis.report.output`), so a crash never leaves half a report. A section that
 raises is reported with its error; the rest still builds.
 
 >>> import tempfile, pathlib
@@ -22,9 +23,7 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -36,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from analysis.report.markdown import github_math
+from analysis.report.output import GENERATOR, check_target, install, staging_folder
 
 __all__ = [
     "KINDS",
@@ -378,7 +378,11 @@ def build_report(
     Parameters
     ----------
     out_dir : path
-        The folder to (re)write. It is replaced as a whole, only once the new report is complete.
+        The folder to write (created if missing). Only physml's outputs there (REPORT.md,
+        report.json, figures/) are replaced, each only once the new report is complete; an
+        existing file, or a non-empty folder that holds no physml report, is refused with
+        :class:`~analysis.report.output.ReportTargetError` before any work (see
+        :mod:`analysis.report.output`).
     quick : bool
         Smaller problems (for CI and tests): under 30 s.
     sections : sequence of Section, optional
@@ -397,18 +401,16 @@ def build_report(
         from analysis.report.sections import default_sections
 
         sections = default_sections()
-    target = Path(out_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
+    target = check_target(out_dir)  # refuse a file or a folder of someone else's first
+    with staging_folder(target) as tmp:
         figdir = tmp / "figures"
-        figdir.mkdir()
         ctx = ReportContext(quick=quick, seed=seed)
         parts: list[tuple[Section, str, dict[str, Any]]] = []
         all_checks: list[Check] = []
         for i, sec in enumerate(sections, 1):
             t0 = time.perf_counter()
             text, checks, record = _run_section(sec, ctx, figdir)
+            seconds = time.perf_counter() - t0  # printed, not stored: the files are deterministic
             parts.append((sec, text, record))
             all_checks += checks
             if progress:
@@ -416,7 +418,7 @@ def build_report(
                 state = "ERROR " + str(record["error"]) if record["status"] == "error" else "ok"
                 print(
                     f"[{i:2d}/{len(sections)}] {sec.title}: {state} "
-                    f"({len(checks)} checks, {bad} failed, {time.perf_counter() - t0:.1f} s)",
+                    f"({len(checks)} checks, {bad} failed, {seconds:.1f} s)",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -425,6 +427,7 @@ def build_report(
         n_err = sum(r["status"] == "error" for r in records)
         (tmp / "REPORT.md").write_text(_render(quick, seed, parts), encoding="utf-8")
         summary = {
+            "generator": GENERATOR,
             "quick": quick,
             "seed": seed,
             "n_checks": len(all_checks),
@@ -435,25 +438,5 @@ def build_report(
         (tmp / "report.json").write_text(
             json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        _move_into_place(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        install(tmp, target)
     return ReportResult(target, len(all_checks), n_bad, n_err, records)
-
-
-def _move_into_place(tmp: Path, target: Path) -> None:
-    """Replace ``target`` by ``tmp`` (renames within one folder; the old report goes last)."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.rename(target, old / "report")
-    try:
-        os.rename(tmp, target)
-    except BaseException:
-        if old is not None:  # put the previous report back
-            os.rename(old / "report", target)
-            shutil.rmtree(old, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
