@@ -73,6 +73,26 @@ def fraction_array(values: Any, where: str = "array") -> np.ndarray:
     return out
 
 
-def float_array(exact: np.ndarray) -> np.ndarray:
-    """The nearest float64 array to an object array of Fractions."""
-    return np.array([float(v) for v in exact.reshape(-1)], dtype=np.float64).reshape(exact.shape)
+def float_array(exact: np.ndarray, where: str = "array") -> np.ndarray:
+    """The nearest float64 array to an object array of Fractions.
+
+    A value beyond the float64 range (about 1.8e308) has no float copy: ``ValueError``.
+
+    >>> float_array(np.array([Fraction(1, 4)], dtype=object))
+    array([0.25])
+    >>> float_array(np.array([Fraction(10**400)], dtype=object), "layer 0 weights")
+    Traceback (most recent call last):
+    ...
+    ValueError: layer 0 weights: entry 0 is 1e+400 in magnitude, beyond the float64 range
+    """
+    flat = exact.reshape(-1)
+    out = np.empty(flat.shape, dtype=np.float64)
+    for i, v in enumerate(flat):
+        try:
+            out[i] = float(v)
+        except OverflowError:
+            mag = f"1e+{len(str(abs(int(v)))) - 1}"
+            raise ValueError(
+                f"{where}: entry {i} is {mag} in magnitude, beyond the float64 range"
+            ) from None
+    return out.reshape(exact.shape)

@@ -16,11 +16,12 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from analysis.exact import to_fraction
 from analysis.networks import ReLUNetwork
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "to_json",
     "from_json",
     "JSON_FORMAT",
+    "MAX_NPZ_BYTES",
 ]
 
 #: the ``"format"`` tag of physml's JSON and npz network files
@@ -132,6 +134,12 @@ def from_torch(module: Any) -> ReLUNetwork:
     expect_linear = True
     for i, m in enumerate(layers):
         kind = type(m).__name__
+        for base in (nn.Linear, nn.ReLU):
+            if isinstance(m, base) and type(m).forward is not base.forward:
+                raise ValueError(
+                    f"module {i} ({kind}) subclasses {base.__name__} but overrides forward: "
+                    f"its function is not a {base.__name__}'s, so it is refused"
+                )
         if isinstance(m, nn.Linear):
             if not expect_linear:
                 raise ValueError(
@@ -249,18 +257,27 @@ def from_flax(params: Mapping[str, Any]) -> ReLUNetwork:
 
 
 # ---------------------------------------------------------------------------- npz
-def save_npz(net: ReLUNetwork, path: str | os.PathLike[str]) -> None:
-    """Write ``net`` to an ``.npz`` file (no pickle).
+def _npz_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` with the ``.npz`` suffix that :func:`numpy.savez` adds when it is missing."""
+    p = Path(path)
+    return p if p.suffix == ".npz" else p.with_name(p.name + ".npz")
+
+
+def save_npz(net: ReLUNetwork, path: str | os.PathLike[str]) -> Path:
+    """Write ``net`` to an ``.npz`` file (no pickle); return the path written.
 
     Float-exact networks store float64 arrays ``weight_l``/``bias_l``; otherwise every entry is
-    also stored as a ``"p/q"`` string array ``weight_l_exact``/``bias_l_exact``.
+    also stored as a ``"p/q"`` string array ``weight_l_exact``/``bias_l_exact``. Like
+    :func:`numpy.savez`, ``".npz"`` is appended to a path without it, and :func:`load_npz`
+    finds the file under the same name.
 
     >>> import tempfile, pathlib
     >>> net = random_network((2, 2, 1), seed=3)
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "net.npz"
-    >>> save_npz(net, p); load_npz(p) == net
-    True
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "net"
+    >>> save_npz(net, p).name, load_npz(p) == net
+    ('net.npz', True)
     """
+    target = _npz_path(path)
     arrays: dict[str, np.ndarray] = {
         "format": np.array(JSON_FORMAT),
         "n_layers": np.array(len(net.weights)),
@@ -272,16 +289,49 @@ def save_npz(net: ReLUNetwork, path: str | os.PathLike[str]) -> None:
         if not exact:
             arrays[f"weight_{l}_exact"] = np.vectorize(str, otypes=[str])(net.exact_weights[l])
             arrays[f"bias_{l}_exact"] = np.vectorize(str, otypes=[str])(net.exact_biases[l])
-    np.savez(path, **arrays)  # type: ignore[arg-type]
+    np.savez(target, **arrays)  # type: ignore[arg-type]
+    return target
+
+
+#: The most bytes the arrays of one ``.npz`` network file may declare (checked before reading).
+MAX_NPZ_BYTES = 1 << 30
+_NPZ_KEY = re.compile(r"^(weight|bias)_(\d+)(_exact)?$")
+
+
+def _npz_headers(path: Path) -> None:
+    """Refuse a zip whose members are not ``.npy`` arrays or declare too many bytes in all."""
+    import zipfile
+
+    total = 0
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if not info.filename.endswith(".npy"):
+                raise ValueError(f"{path}: member {info.filename!r} is not a .npy array")
+            with zf.open(info) as fh:
+                version = np.lib.format.read_magic(fh)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+                else:
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
+            total += int(np.prod(shape, dtype=object)) * max(dtype.itemsize, 1)
+            if total > MAX_NPZ_BYTES:
+                raise ValueError(
+                    f"{path}: its arrays declare more than {MAX_NPZ_BYTES} bytes; refused "
+                    "before reading"
+                )
 
 
 def load_npz(path: str | os.PathLike[str]) -> ReLUNetwork:
     """Read a network written by :func:`save_npz`; never unpickles.
 
+    The file is checked before its arrays are expanded (every member a ``.npy`` array, at
+    most :data:`MAX_NPZ_BYTES` declared in all), then its keys against ``n_layers``.
+
     Raises
     ------
     ValueError
-        A file with pickled (object) arrays, or without physml's keys.
+        One line naming the file and the problem: not a (complete) ``.npz`` file, pickled
+        (object) arrays, a missing, extra or malformed entry, an unknown format tag.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "bad.npz"
@@ -291,28 +341,84 @@ def load_npz(path: str | os.PathLike[str]) -> ReLUNetwork:
     ...
     ValueError: ...pickle...
     """
-    with np.load(path, allow_pickle=False) as data:
-        arrays: dict[str, np.ndarray] = {}
-        for key in data.files:
-            try:
-                arrays[key] = data[key]
-            except ValueError as exc:  # numpy refuses object arrays without pickle
-                raise ValueError(
-                    f"{path}: array {key!r} is a pickled object array, which is refused; "
-                    "store numeric or 'p/q' string arrays"
-                ) from exc
+    import zipfile
+
+    p = Path(path)
+    if not p.exists() and _npz_path(p).exists():
+        p = _npz_path(p)
+    if p.is_dir():
+        raise ValueError(f"{p}: is a folder, not an .npz file")
+    if not p.is_file():
+        raise ValueError(f"{p}: no such file")
+    try:
+        _npz_headers(p)
+        with np.load(p, allow_pickle=False) as data:
+            arrays: dict[str, np.ndarray] = {}
+            for key in data.files:
+                try:
+                    arrays[key] = data[key]
+                except ValueError as exc:  # numpy refuses object arrays without pickle
+                    if "pickle" not in str(exc):
+                        raise
+                    raise ValueError(
+                        f"{p}: array {key!r} is a pickled object array, which is refused; "
+                        "store numeric or 'p/q' string arrays"
+                    ) from exc
+    except zipfile.BadZipFile as exc:
+        raise ValueError(f"{p}: not an .npz (zip) file, or truncated: {exc}") from None
+    except (EOFError, OSError, zipfile.LargeZipFile) as exc:
+        raise ValueError(f"{p}: cannot read the .npz file: {exc}") from None
+    except ValueError as exc:
+        msg = " ".join(str(exc).split())
+        raise ValueError(msg if msg.startswith(str(p)) else f"{p}: {msg}") from None
+    return _network_from_arrays(arrays, str(p))
+
+
+def _network_from_arrays(arrays: dict[str, np.ndarray], where: str) -> ReLUNetwork:
+    """The network stored in an npz file's arrays, after checking their keys."""
+    if "format" in arrays:
+        fmt = arrays["format"]
+        if fmt.shape != () or fmt.dtype.kind != "U" or str(fmt) != JSON_FORMAT:
+            raise ValueError(f"{where}: unknown format tag {str(fmt)!r}, expected {JSON_FORMAT!r}")
     if "n_layers" not in arrays:
-        raise ValueError(f"{path}: no 'n_layers' entry; not a physml network file")
-    n = int(arrays["n_layers"])
+        raise ValueError(f"{where}: no 'n_layers' entry; not a physml network file")
+    nl = arrays["n_layers"]
+    if nl.shape != () or nl.dtype.kind not in "iu":
+        raise ValueError(f"{where}: 'n_layers' must be one integer, got {nl!r}")
+    n = int(nl)
+    if n < 1:
+        raise ValueError(f"{where}: 'n_layers' must be >= 1, got {n}")
+    for key in arrays:
+        mt = _NPZ_KEY.match(key)
+        if key in ("format", "n_layers"):
+            continue
+        if mt is None:
+            raise ValueError(f"{where}: unexpected array {key!r}")
+        if int(mt.group(2)) >= n:
+            raise ValueError(
+                f"{where}: array {key!r} is beyond n_layers={n} (the file holds more layers "
+                "than it declares)"
+            )
     weights, biases = [], []
     for l in range(n):
         for key in (f"weight_{l}", f"bias_{l}"):
             if key not in arrays:
-                raise ValueError(f"{path}: layer {l}: missing array {key!r}")
+                raise ValueError(f"{where}: layer {l}: missing array {key!r}")
         suffix = "_exact" if f"weight_{l}_exact" in arrays else ""
+        if suffix and f"bias_{l}_exact" not in arrays:
+            raise ValueError(f"{where}: layer {l}: 'weight_{l}_exact' without 'bias_{l}_exact'")
+        for key in (f"weight_{l}{suffix}", f"bias_{l}{suffix}"):
+            if arrays[key].dtype.kind not in "iufU":
+                raise ValueError(
+                    f"{where}: array {key!r} has dtype {arrays[key].dtype}, not numbers or "
+                    "'p/q' strings"
+                )
         weights.append(arrays[f"weight_{l}{suffix}"])
         biases.append(arrays[f"bias_{l}{suffix}"])
-    return ReLUNetwork(weights, biases)
+    try:
+        return ReLUNetwork(weights, biases)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{where}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------- JSON
@@ -334,23 +440,71 @@ def to_json(net: ReLUNetwork, indent: int | None = None) -> str:
     return json.dumps(doc, indent=indent)
 
 
-def _json_entry(v: Any, where: str) -> Any:
+#: JSON network files may nest lists this deep at most (a weight matrix needs 2).
+_MAX_DEPTH = 4
+#: and be at most this long (bytes)
+MAX_JSON_BYTES = 256 << 20
+
+
+def _json_entry(v: Any, where: str, depth: int = 0) -> Any:
     if isinstance(v, list):
-        return [_json_entry(u, where) for u in v]
+        if depth >= _MAX_DEPTH:
+            raise ValueError(f"{where}: lists nested deeper than a weight matrix")
+        return [_json_entry(u, where, depth + 1) for u in v]
     if isinstance(v, bool) or not isinstance(v, (str, int, float)):
         raise TypeError(f"{where}: entry {v!r} is not a number or 'p/q' string")
-    return Fraction(v) if isinstance(v, float) else v
+    if isinstance(v, float):
+        return to_fraction(v, where)  # a JSON 1e400 is read as inf: refused here
+    if isinstance(v, str):
+        return to_fraction(v, where)
+    return v
 
 
-def from_json(text: str | Mapping[str, Any]) -> ReLUNetwork:
-    """A network from :func:`to_json` text (or the parsed dict).
+def _json_doc(text: Any) -> Any:
+    """Parse JSON text, or read and parse a file given as a path (``ValueError`` if bad)."""
+    where = "from_json"
+    if isinstance(text, os.PathLike) or (isinstance(text, str) and text.lstrip()[:1] not in "{["):
+        p = Path(text)
+        where = str(p)
+        if p.is_dir():
+            raise ValueError(f"{p}: is a folder, not a JSON file")
+        if not p.is_file():
+            raise ValueError(f"{p}: no such file (from_json takes JSON text or a path)")
+        if p.stat().st_size > MAX_JSON_BYTES:
+            raise ValueError(f"{p}: larger than {MAX_JSON_BYTES} bytes; refused")
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"{p}: not a JSON (UTF-8 text) file") from None
+    if isinstance(text, (str, bytes)):
+        try:
+            return json.loads(text), where
+        except RecursionError:
+            raise ValueError(f"{where}: JSON nested too deeply") from None
+        except ValueError as exc:
+            raise ValueError(f"{where}: not valid JSON: {exc}") from None
+    return text, where
+
+
+def from_json(text: str | os.PathLike[str] | Mapping[str, Any]) -> ReLUNetwork:
+    """A network from :func:`to_json` text, a path to such a file, or the parsed dict.
 
     Entries may be ``"p/q"`` strings, ints or JSON floats (read as their float64 value).
+    A string that does not start with ``{`` is read as a path.
 
     >>> from_json('{"weights": [[["1/3"]]], "biases": [["-2"]]}').exact_forward([3])
     [Fraction(-1, 1)]
     """
-    doc = json.loads(text) if isinstance(text, (str, bytes)) else text
+    doc, where = _json_doc(text)
+    try:
+        return _from_doc(doc)
+    except (ValueError, TypeError) as exc:
+        if where == "from_json":
+            raise
+        raise type(exc)(f"{where}: {exc}") from None
+
+
+def _from_doc(doc: Any) -> ReLUNetwork:
     if not isinstance(doc, Mapping) or "weights" not in doc or "biases" not in doc:
         raise ValueError("from_json: expected an object with 'weights' and 'biases'")
     fmt = doc.get("format", JSON_FORMAT)

@@ -85,8 +85,12 @@ class ReLUNetwork:
             eb.append(B)
         self.exact_weights: tuple[np.ndarray, ...] = tuple(ew)
         self.exact_biases: tuple[np.ndarray, ...] = tuple(eb)
-        self.weights: tuple[np.ndarray, ...] = tuple(float_array(W) for W in ew)
-        self.biases: tuple[np.ndarray, ...] = tuple(float_array(B) for B in eb)
+        self.weights: tuple[np.ndarray, ...] = tuple(
+            float_array(W, f"layer {l} weights") for l, W in enumerate(ew)
+        )
+        self.biases: tuple[np.ndarray, ...] = tuple(
+            float_array(B, f"layer {l} biases") for l, B in enumerate(eb)
+        )
         for l, (W, B) in enumerate(zip(self.weights, self.biases)):
             if not (np.all(np.isfinite(W)) and np.all(np.isfinite(B))):
                 raise ValueError(f"layer {l}: a rational weight overflows float64")
@@ -182,11 +186,11 @@ class ReLUNetwork:
 
         return from_flax(params)
 
-    def save_npz(self, path: Any) -> None:
+    def save_npz(self, path: Any) -> Any:
         """Write an ``.npz`` file (exact, no pickle); see ``network_io.save_npz``."""
         from analysis.network_io import save_npz
 
-        save_npz(self, path)
+        return save_npz(self, path)
 
     @classmethod
     def load_npz(cls, path: Any) -> ReLUNetwork:

@@ -215,6 +215,12 @@ def _is_stable(
     return bool(np.linalg.norm(res.theta - problem.theta_star) <= e0)
 
 
+#: the smallest relative tolerance a float64 bisection can meet (a few ulps)
+_RTOL_MIN = 8 * float(np.finfo(np.float64).eps)
+#: bisection steps at most (the bracket halves each step)
+_MAX_BISECTIONS = 64
+
+
 def divergence_threshold(
     problem: QuadraticProblem,
     method: str | Callable[[float], Optimizer] = "gd",
@@ -266,6 +272,11 @@ def divergence_threshold(
     True
     """
     check_positive("rtol", rtol)
+    if not rtol >= _RTOL_MIN:
+        raise ValueError(
+            f"rtol must be >= {_RTOL_MIN:g}: float64 cannot resolve a learning rate more "
+            f"finely (got {rtol!r})"
+        )
     if isinstance(method, str):
         gamma = check_probability("gamma", gamma)
         make = _factory(method, gamma)
@@ -284,8 +295,12 @@ def divergence_threshold(
         lo, hi = hi, 2.0 * hi
     else:
         raise ValueError("divergence_threshold: no unstable learning rate up to 2**60 / lambda_max")
-    while hi - lo > rtol * hi:
+    for _ in range(_MAX_BISECTIONS):  # bounded: 2^-60 of the bracket is below float resolution
+        if not hi - lo > rtol * hi:
+            break
         mid = 0.5 * (lo + hi)
+        if not lo < mid < hi:
+            break
         if _is_stable(problem, make, mid, theta0, n_steps):
             lo = mid
         else:

@@ -87,9 +87,19 @@ def _check_common(optimizer: Any, theta0: Any, n_steps: Any, max_norm: float) ->
 
 
 def _norm(x: np.ndarray) -> float:
-    # Euclidean norm; inf or nan when an entry is, or when the squares overflow (norm > 1e154)
+    """Euclidean norm; inf or nan only when an entry is (scaled, so 1e160 stays finite)."""
     flat = x.ravel()
-    return math.sqrt(float(flat @ flat))
+    if not flat.size:
+        return 0.0
+    with np.errstate(all="ignore"):
+        sq = float(flat @ flat)
+        if math.isfinite(sq) and sq > 1e-290:
+            return math.sqrt(sq)
+        scale = float(np.max(np.abs(flat)))  # squares over- or underflow: scale first
+        if not math.isfinite(scale) or scale == 0.0:
+            return scale
+        y = flat / scale
+        return scale * math.sqrt(float(y @ y))
 
 
 def _loop(

@@ -15,6 +15,7 @@ above the rounding error proves a sign) or there by exact integer checks.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -151,9 +152,17 @@ _TINY = 1e-250
 def _float_box(box: tuple[Sequence[int], Sequence[int], int]) -> tuple[np.ndarray, np.ndarray]:
     """Float bounds that contain the exact box ``[lo/den, hi/den]`` (rounded outward)."""
     lo, hi, den = box
-    flo = np.array([float(Fraction(v, den)) for v in lo])
-    fhi = np.array([float(Fraction(v, den)) for v in hi])
+    flo = np.array([_float_or_inf(Fraction(v, den)) for v in lo])
+    fhi = np.array([_float_or_inf(Fraction(v, den)) for v in hi])
     return np.nextafter(flo, -np.inf), np.nextafter(fhi, np.inf)
+
+
+def _float_or_inf(v: Fraction) -> float:
+    """``float(v)``, or ``±inf`` beyond the float range (still a bound that contains ``v``)."""
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
 
 
 def _certify_batch(

@@ -111,10 +111,15 @@ def _small_rows(eng: _Engine, l: int, H0: np.ndarray, H1: np.ndarray, G: Any) ->
     ok = np.ones(H0.shape[0], dtype=bool)
     for H in (H0, H1):
         Ha = _absf(H)
-        zb = Ha[:, :-1] @ Wa.T + Ha[:, -1:] * Ba
-        ok &= (zb.max(axis=1) < _SMALL) & (Ha[:, -1] * d < _SMALL)
+        with np.errstate(all="ignore"):  # inf (beyond float) or inf * 0 (NaN): not small
+            zb = Ha[:, :-1] @ Wa.T + Ha[:, -1:] * Ba
+        # the entries themselves must fit int64 too (a huge state may meet zero weights)
+        ok &= (zb.max(axis=1) < _SMALL) & (Ha[:, -1] * d < _SMALL) & (Ha.max(axis=1) < _BIG)
     if eng.linear:
-        gb = _absf(G) @ _absf(eng.S_obj[l]).T
+        Ga = _absf(G)
+        ok &= Ga.max(axis=1) < _BIG
+        with np.errstate(all="ignore"):
+            gb = Ga @ _absf(eng.S_obj[l]).T
         out = _absf(eng.S_obj[-1]).sum() if l == eng.depth - 1 else 0.0
         ok &= gb.max(axis=1) < _BIG / (1.0 + out)
     return ok

@@ -69,12 +69,14 @@ def load_network(args: argparse.Namespace) -> tuple[ReLUNetwork, bool, str]:
         raise ValueError("give exactly one of: a network file, --random WIDTHS, --construct WIDTHS")
     if args.network is not None:
         path = Path(args.network)
+        if path.is_dir():
+            raise ValueError(f"{path}: is a folder, not a network file")
         if not path.is_file():
             raise ValueError(f"no such file: {path}")
         if path.suffix == ".npz":
             return ReLUNetwork.load_npz(path), False, path.name
         if path.suffix == ".json":
-            return ReLUNetwork.from_json(path.read_text()), False, path.name
+            return ReLUNetwork.from_json(path), False, path.name
         raise ValueError(f"network file must end in .npz or .json, got {path.name}")
     if args.random is not None:
         ws = parse_widths(args.random, "--random")
