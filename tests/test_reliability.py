@@ -440,12 +440,21 @@ def test_closed_pipe_is_quiet():
 
 
 def test_ctrl_c_exits_130_without_a_traceback():
+    def default_sigint() -> None:  # a background shell may have left SIGINT ignored
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     with subprocess.Popen(
-        [*PHYSML, "regions", "--random", "6,64,64,1"], stderr=subprocess.PIPE, text=True
+        [*PHYSML, "regions", "--random", "6,64,64,1", "--time-budget", "60"],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=default_sigint,
     ) as proc:
         time.sleep(4)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        try:
+            _, err = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
 
 
