@@ -34,8 +34,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from analysis.constructions import construction_region_count, max_regions_network  # noqa: E402
 from analysis.networks import ReLUNetwork  # noqa: E402
-from analysis.regions._oned_fast import outer_breakpoints  # noqa: E402
-from analysis.regions.oned import count_regions_1d  # noqa: E402
+from analysis.regions.methods.oned.breakpoints import count_regions_1d  # noqa: E402
+from analysis.regions.methods.oned.engine import outer_breakpoints  # noqa: E402
 from analysis.regions.sampling import sampled_pattern_count  # noqa: E402
 
 

@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from analysis.networks import ReLUNetwork  # noqa: E402
-from analysis.regions.polygon2d import count_regions_polygon  # noqa: E402
+from analysis.regions.methods.polygon.polygons import count_regions_polygon  # noqa: E402
 from analysis.regions.sampling import sampled_pattern_count  # noqa: E402
 
 BOX = [(-3.0, 3.0), (-3.0, 3.0)]

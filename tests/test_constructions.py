@@ -172,7 +172,7 @@ def test_construction_count_property(widths):
 
 @pytest.mark.parametrize("widths", WIDE + NARROW)
 def test_agrees_with_production_counter(widths):
-    oned = pytest.importorskip("analysis.regions.oned")
+    oned = pytest.importorskip("analysis.regions.methods.oned.breakpoints")
     net = max_regions_network(widths)
     # claim: equality of two independent exact counters
     assert oned.count_regions_1d(net) == reference_count_1d(net)

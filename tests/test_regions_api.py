@@ -307,7 +307,10 @@ def test_lp_agrees_with_polygon_and_oned_on_deep_nets(seed):
     rng = np.random.default_rng(seed)
     for d, method in ((2, "polygon"), (1, "oned")):
         pytest.importorskip(
-            {"polygon": "analysis.regions.polygon2d", "oned": "analysis.regions.oned"}[method]
+            {
+                "polygon": "analysis.regions.methods.polygon.polygons",
+                "oned": "analysis.regions.methods.oned.breakpoints",
+            }[method]
         )
         dims = [d] + [3] * 6 + [1]
         W = [rng.standard_normal((dims[i + 1], dims[i])) for i in range(len(dims) - 1)]
@@ -324,7 +327,7 @@ def test_lp_agrees_with_polygon_and_oned_on_deep_nets(seed):
 def test_linear_kind_graph_merge_vs_1d_breakpoints(net, on_box):
     # kind="linear" by merging facet-adjacent equal maps (region graph) against the 1-D
     # method's own linear count (dropping breakpoints where the slope does not change)
-    pytest.importorskip("analysis.regions.oned")
+    pytest.importorskip("analysis.regions.methods.oned.breakpoints")
     dom = [(-2, 2)] if on_box else None
     assert count_regions(net, dom, kind="linear", method="lp") == count_regions(
         net, dom, kind="linear", method="oned"

@@ -2,7 +2,7 @@
 
 Independent references: the general-position formula sum_{j<=d} C(n, j); a brute-force count
 that tests every sign vector of the distinct hyperplanes for a non-empty open cell with the
-exact simplex of ``analysis.regions.linalg`` (a different LP code from the one the lattice
+exact simplex of ``analysis.regions.exact.linalg`` (a different LP code from the one the lattice
 uses); incremental cell enumeration; hand counts; the braid arrangement's closed form.
 """
 
@@ -19,14 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.networks import ReLUNetwork
-from analysis.regions.arrangement import (
+from analysis.regions.exact.linalg import det, interior_point, nullspace, rank, rref, solve
+from analysis.regions.methods.arrangement.zaslavsky import (
     arrangement_hyperplanes,
     characteristic_polynomial,
     count_arrangement,
     intersection_lattice,
     iter_regions_arrangement,
 )
-from analysis.regions.linalg import det, interior_point, nullspace, rank, rref, solve
 
 
 def shallow(W, b) -> ReLUNetwork:

@@ -106,7 +106,7 @@ def test_plot_functions_return_their_axes(tmp_path):
     """The plots draw on the given axes: one polygon per region, the graph's edges, joints."""
     import matplotlib.pyplot as plt
 
-    from analysis.plot_regions import plot_function_1d, plot_regions_2d
+    from analysis.plots.regions import plot_function_1d, plot_regions_2d
     from analysis.regions import count_regions, region_graph
 
     net = ReLUNetwork([[[1, 0], [0, 1], [1, 1]], [[1, 1, 1]]], [[0, 0, -1], [0]])

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.networks import ReLUNetwork
-from analysis.regions.brute import count_regions_brute, iter_regions_brute
-from analysis.regions.general import count_regions_lp, iter_regions_lp
-from analysis.regions.lp import exact_interior_point, interior_point
+from analysis.regions.exact.feasibility import exact_interior_point, interior_point
+from analysis.regions.methods.brute import count_regions_brute, iter_regions_brute
+from analysis.regions.methods.lp.subdivision import count_regions_lp, iter_regions_lp
 
 SMALL = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -84,7 +84,7 @@ def test_interior_point_float_path_agrees_with_exact_simplex(case):
 @settings(max_examples=80, deadline=None)
 def test_batched_float_certificates_agree_with_exact_simplex(case):
     """Float-certified batch answers (box Farkas, error-bounded points) vs the exact simplex."""
-    from analysis.regions.lp import _solve_systems
+    from analysis.regions.exact.feasibility import _solve_systems
 
     d, rows, scale = case
     box_rows = [(tuple(int(j == k) for j in range(d)), 2) for k in range(d)]
@@ -119,7 +119,7 @@ def test_batched_float_certificates_agree_with_exact_simplex(case):
 @settings(max_examples=60, deadline=None)
 def test_certified_bounding_boxes_contain_the_set(case):
     """Float bounds from LP duals: the set beyond each bound is empty (exact simplex)."""
-    from analysis.regions.lp import _float_bounds_batch, _float_box, _float_system
+    from analysis.regions.exact.feasibility import _float_bounds_batch, _float_box, _float_system
 
     d, rows = case
     A = [tuple(int(j == k) for j in range(d)) for k in range(d)]
@@ -145,7 +145,7 @@ def test_certified_bounding_boxes_contain_the_set(case):
 
 
 def test_certified_bounding_box_is_tight_on_a_triangle():
-    from analysis.regions.lp import _float_bounds_batch, _float_box, _float_system
+    from analysis.regions.exact.feasibility import _float_bounds_batch, _float_box, _float_system
 
     # the triangle x > 0, y > 0, x + y < 1 inside the box [-2, 2]^2: bounding box [0, 1]^2
     A = [(1, 0), (0, 1), (-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1)]
@@ -171,7 +171,7 @@ def test_certified_bounding_box_is_tight_on_a_triangle():
 @settings(max_examples=60, deadline=None)
 def test_float_rows_in_one_pass_match_row_by_row(rows):
     """Both conversions are within 2.01 u of the exact normalized row (M * scale = row)."""
-    from analysis.regions.lp import _float_system, _float_system_many
+    from analysis.regions.exact.feasibility import _float_system, _float_system_many
 
     R = [tuple(v << s for v in r) for r, _, s in rows]
     C = [c << s for _, c, s in rows]

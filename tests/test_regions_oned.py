@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
-from analysis.regions.oned import count_regions_1d, iter_regions_1d
+from analysis.regions.methods.oned.breakpoints import count_regions_1d, iter_regions_1d
 
 F = Fraction
 
@@ -299,7 +299,7 @@ def near_tie_networks(draw):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(near_tie_networks())
 def test_float_filter_decides_near_ties_exactly(case):
-    from analysis.regions._oned_fast import _Engine
+    from analysis.regions.methods.oned.engine import _Engine
 
     net, domain = case
     assert any(w is None for w in _Engine.build(net, False).W_i64[:-1])  # the float path runs
@@ -387,7 +387,7 @@ def _mixed_net() -> ReLUNetwork:
 @pytest.mark.parametrize("n_tasks", [1, 2, 3, 7, 1000])
 @pytest.mark.parametrize("kind", ["activation", "linear"])
 def test_any_split_into_tasks_gives_the_same_count(n_tasks, kind):
-    from analysis.regions.oned import _count
+    from analysis.regions.methods.oned.breakpoints import _count
 
     net = _mixed_net()
     maps = [(r.A, r.c) for r in iter_regions_1d(net)]
@@ -468,7 +468,7 @@ def test_progress_reports_a_growing_count():
 @settings(max_examples=60, deadline=None)
 @given(tiny_networks(max_units=6))
 def test_outer_breakpoints_match_brute_force(case):
-    from analysis.regions._oned_fast import outer_breakpoints
+    from analysis.regions.methods.oned.engine import outer_breakpoints
 
     net, _ = case
     pieces = brute_pieces(net)

@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.networks import ReLUNetwork
-from analysis.regions._polygon_geometry import _Budget
-from analysis.regions.arrangement import count_arrangement
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
-from analysis.regions.polygon2d import (
+from analysis.regions.methods.arrangement.zaslavsky import count_arrangement
+from analysis.regions.methods.polygon.geometry import _Budget
+from analysis.regions.methods.polygon.polygons import (
     _leaves,
     count_regions_polygon,
     iter_polygons,
@@ -311,7 +311,7 @@ def test_count_cells_hand_counts(lines, expected, why):
     """Equality with hand counts of the certified cell count (Euler's formula), and None
     (decide exactly) wherever a sign is a tie: concurrency, coincidence, lines through a
     vertex, crossings on the boundary."""
-    from analysis.regions._polygon_geometry import _count_cells
+    from analysis.regions.methods.polygon.geometry import _count_cells
 
     S = _square_values(lines)
     B = [[1e-12] * 4 for _ in lines]
@@ -331,7 +331,7 @@ def test_many_unit_splitting_matches_exact_path(many, data, widths):
     """Equality with the all-exact path (patterns and exact vertices) when polygons cut by
     more than ``many`` units are split with batched certified signs; small integer weights
     make concurrent and coincident lines and vertices on lines common."""
-    from analysis.regions import _polygon_fast
+    from analysis.regions.methods.polygon import batched as _polygon_fast
 
     net = int_net(data.draw, widths, lo=-2, hi=2)
     box = [(-2, 2), (-1, 2)]

@@ -211,7 +211,7 @@ def test_every_derivation_is_rendered(quick_report) -> None:
 
 
 def _plot_cases():
-    from analysis import plot_optim as po
+    from analysis.plots import optimization as po
 
     quad = lambda th: float(th[0] ** 2 + 3 * th[1] ** 2)  # noqa: E731
     path = np.array([[1.0, 1.0], [0.5, 0.2], [0.1, 0.0]])
@@ -244,8 +244,8 @@ def test_plot_optim_returns_its_ax(case: int) -> None:
 
 
 def _net_cases():
-    from analysis import plot_networks as pn
     from analysis.constructions import max_regions_network
+    from analysis.plots import networks as pn
     from analysis.report.sec_networks import lecture_network
 
     net = lecture_network()
@@ -286,7 +286,7 @@ def test_lecture_network_matches_the_slide() -> None:
 
 
 def test_pieces_1d_joints_are_exact() -> None:
-    from analysis.plot_networks import pieces_1d
+    from analysis.plots.networks import pieces_1d
     from analysis.report.sec_networks import lecture_network
 
     pieces = pieces_1d(lecture_network(), (0, 2))
@@ -306,7 +306,7 @@ def test_pieces_1d_joints_are_exact() -> None:
 )
 def test_plot_shallow_1d_rejects_other_networks(weights, biases, match) -> None:
     from analysis.networks import ReLUNetwork
-    from analysis.plot_networks import plot_shallow_1d
+    from analysis.plots.networks import plot_shallow_1d
 
     with pytest.raises(ValueError, match=match):
         plot_shallow_1d(ReLUNetwork(weights, biases))
@@ -402,7 +402,7 @@ def test_github_math_rejects_non_text() -> None:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_region_map_neighbours_differ(seed: int) -> None:
     from analysis.networks import ReLUNetwork
-    from analysis.plot_regions import _REGION_COLOURS, _distinct_colouring, plot_regions_2d
+    from analysis.plots.regions import _REGION_COLOURS, _distinct_colouring, plot_regions_2d
     from analysis.regions import count_regions, region_graph
 
     net = ReLUNetwork.random((2, 4, 3, 1), seed=seed)
@@ -420,7 +420,7 @@ def test_region_map_neighbours_differ(seed: int) -> None:
 
 def test_region_map_rejects_one_input() -> None:
     from analysis.networks import ReLUNetwork
-    from analysis.plot_regions import plot_regions_2d
+    from analysis.plots.regions import plot_regions_2d
 
     with pytest.raises(ValueError, match="needs a network with 2 inputs"):
         plot_regions_2d(ReLUNetwork([[[1]], [[1]]], [[0], [0]]), [(-1, 1)])

@@ -38,10 +38,13 @@ from fractions import Fraction
 from typing import Any
 
 from analysis.networks import ReLUNetwork
-from analysis.regions import arrangement, brute, oned, polygon2d
-from analysis.regions import general as lp_method
 from analysis.regions.domain import Box, normalize_domain
 from analysis.regions.limits import Limits, validate_limits
+from analysis.regions.methods import brute
+from analysis.regions.methods.arrangement import zaslavsky as arrangement
+from analysis.regions.methods.lp import subdivision as lp_method
+from analysis.regions.methods.oned import breakpoints as oned
+from analysis.regions.methods.polygon import polygons as polygon2d
 from analysis.regions.types import Region
 
 __all__ = [

@@ -169,7 +169,7 @@ def lecture_check(
     if K == 1:
         D = widths[0]
         if domain is None and kind == "activation":
-            from analysis.regions.arrangement import characteristic_polynomial
+            from analysis.regions.methods.arrangement.zaslavsky import characteristic_polynomial
 
             chi = characteristic_polynomial(net)
             rows.append(

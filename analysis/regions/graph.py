@@ -34,8 +34,8 @@ import networkx as nx
 import numpy as np
 
 from analysis.networks import ReLUNetwork
+from analysis.regions.exact.feasibility import interior_point
 from analysis.regions.limits import Limits
-from analysis.regions.lp import interior_point
 from analysis.regions.types import Inequality, Region
 
 __all__ = ["region_graph", "count_linear_regions", "shares_facet"]
@@ -182,7 +182,7 @@ def region_graph(
     [((0, 0),), ((0, 1),)]
     """
     from analysis.regions.domain import normalize_domain
-    from analysis.regions.general import _IntNet
+    from analysis.regions.methods.lp.subdivision import _IntNet
 
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be an analysis.networks.ReLUNetwork, got {type(net).__name__}")
@@ -249,7 +249,7 @@ def _connect(
     ``done`` holds ``(region, hyperplane)`` facets whose (unique) neighbour is already
     joined; they need no LP. Found facets are added to it from the other side.
     """
-    from analysis.regions.lp import _solve_systems
+    from analysis.regions.exact.feasibility import _solve_systems
 
     d = net.input_dim
     # facet problems: (region, key, orientation, reduced rows, reduced consts, pivot, boxed)

@@ -53,7 +53,7 @@ def _n_torch_params(net) -> int | None:  # noqa: ANN001
 def sec_shallow(ctx: ReportContext) -> SectionResult:
     """Figure 7: a shallow 1-input network as in the lecture."""
     from analysis.networks import ReLUNetwork
-    from analysis.plot_networks import plot_shallow_1d
+    from analysis.plots.networks import plot_shallow_1d
     from analysis.regions import count_regions
     from theory.networks import max_regions_shallow, shallow_parameter_count
 
@@ -125,7 +125,7 @@ def sec_shallow(ctx: ReportContext) -> SectionResult:
 def sec_deep(ctx: ReportContext) -> SectionResult:
     """Figure 8: the deep composition reaching 4, 16, 64 regions."""
     from analysis.constructions import max_regions_network
-    from analysis.plot_networks import plot_composition
+    from analysis.plots.networks import plot_composition
     from analysis.regions import count_regions
     from theory.networks import deep_parameter_count, max_regions_1d, prince_regions
 
@@ -201,7 +201,7 @@ def sec_deep(ctx: ReportContext) -> SectionResult:
 def sec_two_inputs(ctx: ReportContext) -> SectionResult:
     """Figure 9: a 2-input network's regions coloured by pattern, shallow and deep."""
     from analysis.networks import ReLUNetwork
-    from analysis.plot_regions import plot_regions_2d
+    from analysis.plots.regions import plot_regions_2d
     from analysis.regions import count_regions, region_graph
     from theory.networks import max_regions_shallow, serra_upper_bound
 
@@ -312,7 +312,7 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
     """Figure 10: exact counts against the formulas, constructions on the bound, random below."""
     from analysis.constructions import general_position_shallow, max_regions_network
     from analysis.networks import ReLUNetwork
-    from analysis.plot_networks import plot_counts_vs_bounds
+    from analysis.plots.networks import plot_counts_vs_bounds
     from analysis.regions import count_regions
     from theory.networks import max_regions_1d, max_regions_shallow, serra_upper_bound
 
@@ -441,7 +441,7 @@ def sec_depth(ctx: ReportContext) -> SectionResult:
     """Figure 11: depth efficiency, regions against parameters."""
     from analysis.constructions import max_regions_network
     from analysis.networks import ReLUNetwork
-    from analysis.plot_networks import plot_depth_efficiency
+    from analysis.plots.networks import plot_depth_efficiency
     from analysis.regions import count_regions
     from theory.networks import (
         deep_parameter_count,

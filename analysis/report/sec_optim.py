@@ -37,7 +37,7 @@ def _behaviour(traj: np.ndarray) -> str:
 def sec_regimes(ctx: ReportContext) -> SectionResult:
     """Figure 1: the learning-rate regimes on a 1-D quadratic; Newton's step."""
     from analysis.optimizers import gd, newton, run
-    from analysis.plot_optim import plot_lr_regimes
+    from analysis.plots.optimization import plot_lr_regimes
     from theory.symbols import eta, lam
 
     d_reg = ctx.derivation("learning_rate_regimes")
@@ -102,7 +102,7 @@ def sec_regimes(ctx: ReportContext) -> SectionResult:
 
 def sec_stability(ctx: ReportContext) -> SectionResult:
     """Figure 2: measured divergence thresholds against 2/lambda_max on random Hessians."""
-    from analysis.plot_optim import plot_thresholds
+    from analysis.plots.optimization import plot_thresholds
     from analysis.quadratics import QuadraticProblem, divergence_threshold
     from theory.symbols import lambda_max
 
@@ -152,7 +152,7 @@ def sec_stability(ctx: ReportContext) -> SectionResult:
 
 def sec_rates(ctx: ReportContext) -> SectionResult:
     """Figure 3: iterations to tolerance against kappa for GD, momentum and Nesterov."""
-    from analysis.plot_optim import plot_iterations
+    from analysis.plots.optimization import plot_iterations
     from analysis.quadratics import QuadraticProblem, iterations_to_tolerance
     from theory.symbols import epsilon, kappa
 
@@ -254,7 +254,7 @@ def sec_particle(ctx: ReportContext) -> SectionResult:
     from scipy.integrate import solve_ivp
 
     from analysis.optimizers import momentum, run
-    from analysis.plot_optim import plot_momentum_map, plot_particle
+    from analysis.plots.optimization import plot_momentum_map, plot_particle
     from theory.symbols import Delta_t, m, mu
 
     d = ctx.derivation("momentum_particle_map")

@@ -105,7 +105,7 @@ def sec_paths(ctx: ReportContext) -> SectionResult:
     """Figure 5: optimizer paths on Beale's function and an anisotropic quadratic."""
     from analysis import landscapes
     from analysis.optimizers import adam, ecd, gd, momentum, nesterov, rmsprop, run
-    from analysis.plot_optim import plot_paths
+    from analysis.plots.optimization import plot_paths
 
     n = 2000 if ctx.quick else 5000
     beale = landscapes.beale()
@@ -193,7 +193,7 @@ def sec_sgd(ctx: ReportContext) -> SectionResult:
     """Figure 6: SGD with mini-batches; the mini-batch variance by exhaustive enumeration."""
     from analysis import landscapes
     from analysis.optimizers import gd, run, run_minibatch, sgd
-    from analysis.plot_optim import plot_sgd_losses
+    from analysis.plots.optimization import plot_sgd_losses
     from theory.optimization import batch, n_data, sigma
 
     d = ctx.derivation("sgd_minibatch")

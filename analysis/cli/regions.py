@@ -1,0 +1,274 @@
+"""``physml regions``: count a network's linear regions exactly and check the lecture's formulas.
+
+Examples (shell)::
+
+    physml regions net.npz --domain=-1,1,-1,1 --plot regions.png
+    physml regions --random 2,8,8,1 --seed 0 --domain=-1,1,-1,1
+    physml regions --construct 3,3,3 --plot function.png
+    physml regions net.json --kind linear --method lp --max-regions 100000 --progress
+
+The network comes from an ``.npz`` or ``.json`` file, a random network (``--random`` takes all
+widths ``D_i,n_1,...,n_K,D_o``), or the maximum-regions construction (``--construct`` takes
+the hidden widths ``n_1,...,n_K`` of a 1-input network). ``--domain`` is a box
+``lo,hi[,lo,hi...]`` (write ``--domain=-1,1`` when it starts with a minus sign; entries may be
+``p/q``); without it the count is on all of R^{D_i}. The command prints the exact count and the
+lecture check table (:mod:`analysis.regions.checks`).
+
+Exit status: 0 on success; 1 when a check is violated; 2 for bad input or a refused
+enumeration (over ``--max-regions`` or ``--time-budget``: the message gives the lower bound).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from analysis.networks import ReLUNetwork
+
+__all__ = ["add_parser", "load_network", "parse_domain", "parse_widths", "run"]
+
+
+def parse_widths(text: str, name: str = "widths") -> list[int]:
+    """``"2,8,8,1"`` -> ``[2, 8, 8, 1]``; ``ValueError`` naming ``name`` otherwise.
+
+    >>> parse_widths("2, 8,1")
+    [2, 8, 1]
+    """
+    try:
+        ws = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError as exc:
+        raise ValueError(f"{name}: expected comma-separated integers, got {text!r}") from exc
+    if not ws or min(ws) < 1:
+        raise ValueError(f"{name}: widths must be integers >= 1, got {text!r}")
+    return ws
+
+
+def parse_domain(text: str | None, d_in: int) -> list[tuple[str, str]] | None:
+    """``"lo,hi,lo,hi"`` -> ``[(lo, hi), (lo, hi)]`` (strings, read exactly later), or None.
+
+    >>> parse_domain("-1,1/2", 1)
+    [('-1', '1/2')]
+    """
+    if text is None:
+        return None
+    vals = [v.strip() for v in text.split(",")]
+    if len(vals) != 2 * d_in:
+        raise ValueError(
+            f"--domain needs {2 * d_in} numbers lo,hi per input for {d_in} input(s), "
+            f"got {len(vals)}"
+        )
+    return [(vals[2 * i], vals[2 * i + 1]) for i in range(d_in)]
+
+
+def load_network(args: argparse.Namespace) -> tuple[ReLUNetwork, bool, str]:
+    """The network named by the arguments, whether it is a construction, and a label."""
+    sources = [s for s in (args.network, args.random, args.construct) if s is not None]
+    if len(sources) != 1:
+        raise ValueError("give exactly one of: a network file, --random WIDTHS, --construct WIDTHS")
+    if args.network is not None:
+        path = Path(args.network)
+        if path.is_dir():
+            raise ValueError(f"{path}: is a folder, not a network file")
+        if not path.is_file():
+            raise ValueError(f"no such file: {path}")
+        if path.suffix == ".npz":
+            return ReLUNetwork.load_npz(path), False, path.name
+        if path.suffix == ".json":
+            return ReLUNetwork.from_json(path), False, path.name
+        raise ValueError(f"network file must end in .npz or .json, got {path.name}")
+    if args.random is not None:
+        ws = parse_widths(args.random, "--random")
+        if len(ws) < 2:
+            raise ValueError("--random needs at least D_i,D_o (all widths, inputs first)")
+        net = ReLUNetwork.random(ws, seed=args.seed)
+        return net, False, f"random {'-'.join(map(str, ws))} seed {args.seed}"
+    from analysis.constructions import max_regions_network
+
+    ws = parse_widths(args.construct, "--construct")
+    return max_regions_network(ws), True, f"construction {'-'.join(map(str, [1, *ws, 1]))}"
+
+
+def _plot(net: ReLUNetwork, domain: Any, path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.plots.regions import plot_function_1d, plot_regions_2d
+
+    if net.input_dim == 1:
+        ax = plot_function_1d(net, domain=None if domain is None else domain[0])
+    elif net.input_dim == 2:
+        if domain is None:
+            raise ValueError("--plot for a 2-input network needs --domain lo,hi,lo,hi")
+        ax = plot_regions_2d(net, domain)
+    else:
+        raise ValueError(f"--plot draws 1- or 2-input networks, this one has {net.input_dim}")
+    from matplotlib.figure import Figure
+
+    fig = ax.figure
+    assert isinstance(fig, Figure)
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(fig)
+
+
+class ProgressLine:
+    """A progress reporter: the phase, the number so far and the rate, on stderr.
+
+    On a terminal one line is rewritten in place; otherwise (a log) plain lines are printed,
+    at most one a second. Passed as ``progress=`` it is called with the count; the engine
+    tells it each new phase through :meth:`phase`.
+    """
+
+    def __init__(self, stream: Any = None, unit: str = "regions"):
+        import time
+
+        self._time = time.monotonic
+        self.stream = sys.stderr if stream is None else stream
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.unit = unit
+        self.name = "counting"
+        self.t0 = self._time()
+        self.last = -1.0
+        self.dirty = False
+
+    def phase(self, name: str) -> None:
+        """Start a new phase (its own clock and rate)."""
+        if self.dirty and self.tty:
+            print(file=self.stream)
+        self.name, self.t0, self.last, self.dirty = name, self._time(), -1.0, False
+
+    def __call__(self, n: int) -> None:
+        now = self._time()
+        if not self.tty and now - self.last < 1.0:
+            return
+        self.last = now
+        rate = n / max(now - self.t0, 1e-9)
+        text = f"{self.name}: {n:,} {self.unit} ({rate:,.0f}/s, {now - self.t0:.1f} s)"
+        if self.tty:
+            print("\r" + text, end="", file=self.stream, flush=True)
+            self.dirty = True
+        else:
+            print(text, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        """End the updating line."""
+        if self.dirty and self.tty:
+            print(file=self.stream, flush=True)
+        self.dirty = False
+
+
+def _save(net: ReLUNetwork, path: str) -> None:
+    if path.endswith(".json"):
+        Path(path).write_text(net.to_json(), encoding="utf-8")
+    elif path.endswith(".npz"):
+        net.save_npz(path)
+    else:
+        raise ValueError(f"--save: the file must end in .npz or .json, got {path!r}")
+
+
+def _say_bound_against_limit(net: Any, max_regions: int) -> None:
+    """Before counting, compare Serra et al.'s upper bound with the limit and say so."""
+    from theory.networks import serra_upper_bound
+
+    bound = int(serra_upper_bound(list(net.hidden_widths), net.input_dim))
+    if bound > max_regions:
+        print(
+            f"physml regions: note: the upper bound on the count (Serra et al. 2018) is {bound}, "
+            f"above --max-regions {max_regions}: the count may stop at the limit",
+            file=sys.stderr,
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute ``physml regions`` for parsed arguments (see the module documentation)."""
+    from analysis.regions import count_regions
+    from analysis.regions.api import choose_method
+    from analysis.regions.checks import lecture_check, to_markdown
+    from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+
+    try:
+        net, construction, label = load_network(args)
+        domain = parse_domain(args.domain, net.input_dim)
+        method = choose_method(net, domain, args.method)
+        progress = ProgressLine() if args.progress else None
+        if args.max_regions is not None:
+            _say_bound_against_limit(net, args.max_regions)
+        opts = {"max_regions": args.max_regions, "time_budget": args.time_budget}
+        count = count_regions(
+            net,
+            domain,
+            kind=args.kind,
+            method=method,
+            progress=progress,
+            **{k: v for k, v in opts.items() if v is not None},
+        )
+        if progress is not None:
+            progress.close()
+        if args.save:
+            _save(net, args.save)
+        rows = lecture_check(
+            net, domain, kind=args.kind, construction=construction, count=count, label=label
+        )
+        if args.plot:
+            _plot(net, domain, args.plot)
+    except (RegionLimitExceeded, RegionTimeBudgetExceeded) as exc:
+        if progress is not None:
+            progress.close()
+        print(f"physml regions: stopped: {exc}", file=sys.stderr)
+        return 2
+    where = (
+        f"R^{net.input_dim}"
+        if domain is None
+        else "the box " + " x ".join(f"({lo}, {hi})" for lo, hi in domain)
+    )
+    widths = (net.input_dim, *net.hidden_widths, net.output_dim)
+    print(f"network: {label} (widths {'-'.join(map(str, widths))})")
+    print(f"{args.kind} regions on {where}: {count} (exact, method {method})")
+    print()
+    print(to_markdown(rows))
+    if args.plot:
+        print(f"\nwrote {args.plot}")
+    if args.save:
+        print(f"wrote {args.save}")
+    return 0 if all(r.ok for r in rows) else 1
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``physml regions`` on the ``physml`` sub-command parser.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); s = p.add_subparsers()
+    >>> _ = add_parser(s)
+    >>> p.parse_args(["regions", "--construct", "3,3"]).construct
+    '3,3'
+    """
+    from analysis.regions.api import KINDS, METHODS
+
+    p = sub.add_parser(
+        "regions",
+        help="count a network's linear regions exactly and check the lecture's formulas",
+        description=(__doc__ or "").split("\n\n")[0],
+    )
+    p.add_argument("network", nargs="?", help="network file (.npz or .json)")
+    p.add_argument("--random", metavar="WIDTHS", help="random network, widths D_i,n_1,...,D_o")
+    p.add_argument("--seed", type=int, default=0, help="seed for --random (default 0)")
+    p.add_argument(
+        "--construct", metavar="WIDTHS", help="1-input max-regions construction, n_1,...,n_K"
+    )
+    p.add_argument("--domain", help="box lo,hi[,lo,hi...] (default: all of R^D_i)")
+    p.add_argument("--kind", choices=KINDS, default="activation", help="what to count")
+    p.add_argument("--method", choices=METHODS, default="auto", help="counting method")
+    p.add_argument("--max-regions", type=int, help="refuse to enumerate more regions")
+    p.add_argument("--time-budget", type=float, help="stop after this many seconds")
+    p.add_argument("--plot", metavar="FILE", help="write a picture (1 or 2 inputs)")
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the phase, the regions so far and the rate on stderr",
+    )
+    p.add_argument("--save", metavar="FILE", help="write the network counted (.npz or .json)")
+    p.set_defaults(func=run)
+    return p

@@ -1,0 +1,286 @@
+"""Fully connected ReLU networks with exact rational weights.
+
+A :class:`ReLUNetwork` is a stack of affine layers with ReLU between them; the last layer is an
+affine output. ``weights[l]`` has shape ``(n_{l+1}, n_l)`` (the torch convention), so layer
+``l`` maps ``h -> weights[l] @ h + biases[l]``.
+
+Every entry is kept as its exact rational value (a float64 *is* a dyadic rational), in
+``exact_weights``/``exact_biases``; ``weights``/``biases`` are float64 copies for fast numerics
+(equal to the exact values whenever the inputs were floats or ints).
+
+Convention: a hidden unit is **active** when its pre-activation is strictly positive; a
+pre-activation exactly 0 counts as inactive (ReLU(0) = 0 either way, so the output is the same).
+
+>>> net = ReLUNetwork([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])   # |x| as a 1-2-1 network
+>>> net.input_dim, net.hidden_widths, net.output_dim, net.n_parameters
+(1, (2,), 1, 7)
+>>> net.forward([[-3.0], [2.0]]).ravel().tolist()
+[3.0, 2.0]
+>>> net.activation_pattern([0])
+((False, False),)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from analysis.exact import float_array, fraction_array, to_fraction
+
+__all__ = ["ReLUNetwork"]
+
+
+class ReLUNetwork:
+    """A ReLU network ``x -> W_L relu(... relu(W_0 x + b_0) ...) + b_L``.
+
+    Parameters
+    ----------
+    weights : sequence of 2-D arrays
+        ``weights[l]`` of shape ``(n_{l+1}, n_l)``; entries int, float, Fraction, ``"p/q"``.
+    biases : sequence of 1-D arrays
+        ``biases[l]`` of shape ``(n_{l+1},)``.
+
+    Raises
+    ------
+    ValueError
+        Mismatched shapes, empty layers, non-finite values, no layers; the message names the
+        layer.
+    TypeError
+        Entries that are not real numbers.
+    """
+
+    def __init__(self, weights: Sequence[Any], biases: Sequence[Any]):
+        if isinstance(weights, np.ndarray) and weights.dtype != object:
+            raise TypeError("weights must be a sequence of 2-D arrays, one per layer")
+        weights = list(weights)
+        biases = list(biases)
+        if len(weights) == 0:
+            raise ValueError("a network needs at least one layer")
+        if len(weights) != len(biases):
+            raise ValueError(f"got {len(weights)} weight matrices but {len(biases)} bias vectors")
+        ew: list[np.ndarray] = []
+        eb: list[np.ndarray] = []
+        for l, (w, b) in enumerate(zip(weights, biases)):
+            W = fraction_array(w, f"layer {l} weights")
+            B = fraction_array(b, f"layer {l} biases")
+            if W.ndim != 2:
+                raise ValueError(f"layer {l}: weights must be 2-D, got shape {W.shape}")
+            if B.ndim != 1:
+                raise ValueError(f"layer {l}: biases must be 1-D, got shape {B.shape}")
+            if W.shape[0] == 0 or W.shape[1] == 0:
+                raise ValueError(f"layer {l}: empty layer (weights shape {W.shape})")
+            if B.shape[0] != W.shape[0]:
+                raise ValueError(
+                    f"layer {l}: {W.shape[0]} units (weights {W.shape}) but {B.shape[0]} biases"
+                )
+            if l > 0 and W.shape[1] != ew[-1].shape[0]:
+                raise ValueError(
+                    f"layer {l}: weights take {W.shape[1]} inputs but layer {l - 1} has "
+                    f"{ew[-1].shape[0]} units"
+                )
+            ew.append(W)
+            eb.append(B)
+        self.exact_weights: tuple[np.ndarray, ...] = tuple(ew)
+        self.exact_biases: tuple[np.ndarray, ...] = tuple(eb)
+        self.weights: tuple[np.ndarray, ...] = tuple(
+            float_array(W, f"layer {l} weights") for l, W in enumerate(ew)
+        )
+        self.biases: tuple[np.ndarray, ...] = tuple(
+            float_array(B, f"layer {l} biases") for l, B in enumerate(eb)
+        )
+        for l, (W, B) in enumerate(zip(self.weights, self.biases)):
+            if not (np.all(np.isfinite(W)) and np.all(np.isfinite(B))):
+                raise ValueError(f"layer {l}: a rational weight overflows float64")
+
+    # ------------------------------------------------------------------ shape
+    @property
+    def input_dim(self) -> int:
+        """D_i, the number of inputs."""
+        return int(self.exact_weights[0].shape[1])
+
+    @property
+    def hidden_widths(self) -> tuple[int, ...]:
+        """(n_1, ..., n_K), the widths of the hidden layers (empty for an affine map)."""
+        return tuple(int(W.shape[0]) for W in self.exact_weights[:-1])
+
+    @property
+    def output_dim(self) -> int:
+        """D_o, the number of outputs."""
+        return int(self.exact_weights[-1].shape[0])
+
+    @property
+    def depth(self) -> int:
+        """K, the number of hidden layers."""
+        return len(self.exact_weights) - 1
+
+    @property
+    def n_parameters(self) -> int:
+        """Total number of weights and biases."""
+        return int(sum(W.size + B.size for W, B in zip(self.exact_weights, self.exact_biases)))
+
+    @property
+    def is_float_exact(self) -> bool:
+        """True when the float64 copies equal the exact rational weights."""
+        return all(
+            all(Fraction(float(f)) == e for f, e in zip(F.reshape(-1), E.reshape(-1)))
+            for F, E in zip(self.weights + self.biases, self.exact_weights + self.exact_biases)
+        )
+
+    def __repr__(self) -> str:
+        widths = (self.input_dim, *self.hidden_widths, self.output_dim)
+        return f"ReLUNetwork(widths={widths})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ReLUNetwork):
+            return NotImplemented
+        if len(self.exact_weights) != len(other.exact_weights):
+            return False
+        return all(
+            a.shape == b.shape and bool(np.all(a == b))
+            for a, b in zip(
+                self.exact_weights + self.exact_biases, other.exact_weights + other.exact_biases
+            )
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ adapters
+    # Thin wrappers over analysis.networks.io (imported lazily: it imports this module).
+    @classmethod
+    def random(
+        cls,
+        widths: Sequence[int],
+        init: str = "he",
+        seed: int | np.random.Generator | None = None,
+        bias_scale: float = 0.1,
+    ) -> ReLUNetwork:
+        """Random network, widths ``(D_i, n_1, ..., n_K, D_o)``; see ``network_io.random_network``.
+
+        >>> ReLUNetwork.random((2, 5, 5, 1), seed=0).hidden_widths
+        (5, 5)
+        """
+        from analysis.networks.io import random_network
+
+        return random_network(widths, init=init, seed=seed, bias_scale=bias_scale)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> ReLUNetwork:
+        """From a torch ``nn.Sequential`` of Linear/ReLU; see ``network_io.from_torch``."""
+        from analysis.networks.io import from_torch
+
+        return from_torch(module)
+
+    def to_torch(self, dtype: Any = None) -> Any:
+        """A torch ``nn.Sequential`` (float64 by default); see ``network_io.to_torch``."""
+        from analysis.networks.io import to_torch
+
+        return to_torch(self, dtype=dtype)
+
+    @classmethod
+    def from_flax(cls, params: Any) -> ReLUNetwork:
+        """From a flax parameter tree of Dense layers; see ``network_io.from_flax``."""
+        from analysis.networks.io import from_flax
+
+        return from_flax(params)
+
+    def save_npz(self, path: Any) -> Any:
+        """Write an ``.npz`` file (exact, no pickle); see ``network_io.save_npz``."""
+        from analysis.networks.io import save_npz
+
+        return save_npz(self, path)
+
+    @classmethod
+    def load_npz(cls, path: Any) -> ReLUNetwork:
+        """Read an ``.npz`` file without unpickling; see ``network_io.load_npz``."""
+        from analysis.networks.io import load_npz
+
+        return load_npz(path)
+
+    def to_json(self, indent: int | None = None) -> str:
+        """JSON with exact ``"p/q"`` entries; see ``network_io.to_json``.
+
+        >>> ReLUNetwork.from_json(ReLUNetwork([[["1/3"]]], [[1]]).to_json()).exact_weights[0]
+        array([[Fraction(1, 3)]], dtype=object)
+        """
+        from analysis.networks.io import to_json
+
+        return to_json(self, indent=indent)
+
+    @classmethod
+    def from_json(cls, text: Any) -> ReLUNetwork:
+        """From :meth:`to_json` text; see ``network_io.from_json``."""
+        from analysis.networks.io import from_json
+
+        return from_json(text)
+
+    # ------------------------------------------------------------------ evaluation
+    def _check_batch(self, x: Any) -> tuple[np.ndarray, bool]:
+        X = np.asarray(x, dtype=np.float64)
+        single = X.ndim == 1
+        if single:
+            X = X[None, :]
+        if X.ndim != 2 or X.shape[1] != self.input_dim:
+            raise ValueError(
+                f"input must have shape ({self.input_dim},) or (batch, {self.input_dim}), "
+                f"got {np.shape(x)}"
+            )
+        return X, single
+
+    def forward(self, x: Any) -> np.ndarray:
+        """Float64 output for one input of shape (D_i,) or a batch of shape (B, D_i)."""
+        X, single = self._check_batch(x)
+        H = X
+        for W, B in zip(self.weights[:-1], self.biases[:-1]):
+            H = np.maximum(H @ W.T + B, 0.0)
+        Y = H @ self.weights[-1].T + self.biases[-1]
+        return Y[0] if single else Y
+
+    __call__ = forward
+
+    def preactivations(self, x: Any) -> list[np.ndarray]:
+        """Float64 pre-activations of every hidden layer, each of shape (B, n_l)."""
+        X, _ = self._check_batch(x)
+        out = []
+        H = X
+        for W, B in zip(self.weights[:-1], self.biases[:-1]):
+            Z = H @ W.T + B
+            out.append(Z)
+            H = np.maximum(Z, 0.0)
+        return out
+
+    def _exact_input(self, x: Any) -> list[Fraction]:
+        xs = list(np.asarray(x, dtype=object).reshape(-1))
+        if len(xs) != self.input_dim:
+            raise ValueError(f"input must have {self.input_dim} entries, got {len(xs)}")
+        return [to_fraction(v, "input") for v in xs]
+
+    def exact_preactivations(self, x: Any) -> list[list[Fraction]]:
+        """Exact rational pre-activations of every hidden layer at one input."""
+        h = self._exact_input(x)
+        out = []
+        for W, B in zip(self.exact_weights[:-1], self.exact_biases[:-1]):
+            z = [sum((W[i, j] * h[j] for j in range(len(h))), B[i]) for i in range(W.shape[0])]
+            out.append(z)
+            h = [v if v > 0 else Fraction(0) for v in z]
+        return out
+
+    def exact_forward(self, x: Any) -> list[Fraction]:
+        """Exact rational output at one input (given as ints, floats, Fractions or "p/q")."""
+        h = self._exact_input(x)
+        for W, B in zip(self.exact_weights[:-1], self.exact_biases[:-1]):
+            h = [
+                max(sum((W[i, j] * h[j] for j in range(len(h))), B[i]), Fraction(0))
+                for i in range(W.shape[0])
+            ]
+        W, B = self.exact_weights[-1], self.exact_biases[-1]
+        return [sum((W[i, j] * h[j] for j in range(len(h))), B[i]) for i in range(W.shape[0])]
+
+    def activation_pattern(self, x: Any) -> tuple[tuple[bool, ...], ...]:
+        """Exact activation pattern at one input: per hidden layer, which units have z > 0.
+
+        A pre-activation exactly equal to 0 counts as **inactive**.
+        """
+        return tuple(tuple(v > 0 for v in z) for z in self.exact_preactivations(x))

@@ -1,0 +1,1 @@
+"""Figures (matplotlib is imported by these modules only): optimization, networks, regions."""

@@ -1,0 +1,4 @@
+"""Exact arithmetic shared by the region methods.
+
+Rational linear algebra, strict feasibility and certified float LPs.
+"""

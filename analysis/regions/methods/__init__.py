@@ -1,0 +1,1 @@
+"""The exact counting methods: ``oned``, ``arrangement``, ``polygon``, ``lp``, ``brute``."""

@@ -1,0 +1,546 @@
+"""Regions of shallow ReLU networks: the hyperplane arrangement of the hidden units.
+
+A network with one hidden layer, ``x -> W_1 relu(W_0 x + b_0) + b_1``, has one hyperplane
+``H_j = {x : w_j . x + b_j = 0}`` per hidden unit. Its full-dimensional activation regions are
+exactly the regions (connected components of the complement) of the arrangement of the distinct
+hyperplanes: units with ``w_j = 0`` make no hyperplane (they are constant), and units whose
+``(w_j, b_j)`` are positive or negative multiples of each other make one and the same hyperplane.
+
+**Counting (Zaslavsky's theorem).** Let ``L`` be the intersection lattice (the non-empty
+intersections of hyperplanes, ordered by reverse inclusion, with ``R^d`` on top) and ``mu`` its
+Möbius function, ``mu(R^d) = 1``, ``mu(X) = -sum_{Y ⊋ X} mu(Y)``. Then
+
+.. math:: r(\\mathcal A) = \\sum_{X \\in L} |\\mu(X)| = (-1)^d \\chi(-1),
+          \\qquad \\chi(t) = \\sum_{X \\in L} \\mu(X)\\, t^{\\dim X},
+
+which holds for any real arrangement (parallel, concurrent, ...). On an open convex set ``K``
+(here an open box) the regions of the arrangement inside ``K`` number
+``sum |mu(X)|`` over the flats ``X`` that meet ``K`` (Zaslavsky 1975, Thm. C). Ranks and
+"meets the open box" are decided in exact rational arithmetic.
+
+For ``n`` hyperplanes in general position in ``R^d`` this gives ``sum_{j<=d} C(n, j)``
+(Zaslavsky; Prince, *Understanding Deep Learning*, sec. 3.3 and eq. 3.11 for D hidden units).
+
+References
+----------
+1. T. Zaslavsky, *Facing up to arrangements: face-count formulas for partitions of space by
+   hyperplanes*, Mem. AMS 154 (1975).
+2. R. P. Stanley, *An introduction to hyperplane arrangements*, lecture 1-2 (2007).
+
+>>> from analysis.networks import ReLUNetwork
+>>> lines = ReLUNetwork([[[1, 0], [0, 1], [1, 1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+>>> count_arrangement(lines)              # three lines through the origin: 6, not 7
+6
+>>> characteristic_polynomial(lines).as_expr()
+t**2 - 3*t + 2
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from analysis.networks import ReLUNetwork
+from analysis.regions.domain import Box, normalize_domain
+from analysis.regions.exact.feasibility import interior_point as _lp_interior_point
+from analysis.regions.limits import Limits, RegionLimitExceeded
+from analysis.regions.types import Inequality, Region
+
+__all__ = [
+    "DEFAULT_MAX_FLATS",
+    "Hyperplanes",
+    "arrangement_hyperplanes",
+    "count_arrangement",
+    "characteristic_polynomial",
+    "intersection_lattice",
+    "iter_regions_arrangement",
+    "LatticeTooLarge",
+]
+
+#: Default limit on the number of flats of the intersection lattice that are enumerated.
+DEFAULT_MAX_FLATS = 200_000
+
+
+@dataclass(frozen=True)
+class Hyperplanes:
+    """The distinct hyperplanes of a shallow network's hidden layer.
+
+    Attributes
+    ----------
+    normals : tuple of tuple of int
+        ``a_i`` of hyperplane ``i`` (primitive integer vector, first non-zero entry > 0).
+    offsets : tuple of int
+        ``b_i``; the hyperplane is ``a_i . x + b_i = 0``.
+    units : tuple of tuple of int
+        The hidden units that lie on hyperplane ``i``.
+    unit_hyperplane : tuple of (int or None)
+        For each hidden unit, the index of its hyperplane (``None`` when ``w_j = 0``).
+    """
+
+    normals: tuple[tuple[int, ...], ...]
+    offsets: tuple[int, ...]
+    units: tuple[tuple[int, ...], ...]
+    unit_hyperplane: tuple[int | None, ...]
+
+    def __len__(self) -> int:
+        return len(self.normals)
+
+
+def _primitive(vec: Sequence[Fraction]) -> tuple[int, ...]:
+    """The primitive integer vector with the direction of ``vec`` (first non-zero > 0)."""
+    lcm = 1
+    for v in vec:
+        lcm = lcm * v.denominator // math.gcd(lcm, v.denominator)
+    ints = [int(v * lcm) for v in vec]
+    g = 0
+    for k in ints:
+        g = math.gcd(g, k)
+    lead = next(k for k in ints if k != 0)
+    if lead < 0:
+        g = -g
+    return tuple(v // g for v in ints)
+
+
+def _check_shallow(net: Any) -> ReLUNetwork:
+    if not isinstance(net, ReLUNetwork):
+        raise TypeError(f"net must be a ReLUNetwork, got {type(net).__name__}")
+    if net.depth != 1:
+        raise ValueError(
+            f"the arrangement method needs a shallow network (one hidden layer); this one has "
+            f"{net.depth} hidden layers"
+        )
+    return net
+
+
+def arrangement_hyperplanes(net: ReLUNetwork) -> Hyperplanes:
+    """The distinct hyperplanes ``{x : w_j . x + b_j = 0}`` of a shallow network.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+        A network with exactly one hidden layer.
+
+    Returns
+    -------
+    Hyperplanes
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1, 2], [-2, -4], [0, 0]], [[1, 1, 1]]], [[1, -2, 5], [0]])
+    >>> hp = arrangement_hyperplanes(net)   # unit 1 is unit 0 negated; unit 2 is constant
+    >>> hp.normals, hp.offsets, hp.units, hp.unit_hyperplane
+    (((1, 2),), (1,), ((0, 1),), (0, 0, None))
+    """
+    _check_shallow(net)
+    W, B = net.exact_weights[0], net.exact_biases[0]
+    index: dict[tuple[int, ...], int] = {}
+    units: list[list[int]] = []
+    unit_h: list[int | None] = []
+    for j in range(W.shape[0]):
+        w = list(W[j])
+        if all(v == 0 for v in w):
+            unit_h.append(None)
+            continue
+        key = _primitive([*w, B[j]])
+        i = index.setdefault(key, len(index))
+        if i == len(units):
+            units.append([])
+        units[i].append(j)
+        unit_h.append(i)
+    keys = list(index)
+    return Hyperplanes(
+        normals=tuple(k[:-1] for k in keys),
+        offsets=tuple(k[-1] for k in keys),
+        units=tuple(tuple(u) for u in units),
+        unit_hyperplane=tuple(unit_h),
+    )
+
+
+# --------------------------------------------------------------------------- the lattice
+# A flat X of dimension k is handled in local coordinates y in Q^k: every hyperplane not
+# containing X restricts to an affine function c.y + e (a primitive integer vector), and so do
+# the box faces (oriented: positive inside). Intersecting X with {c.y + e = 0} eliminates one
+# coordinate by fraction-free (integer) elimination, multiplying by |c_q| > 0 so that the
+# orientation of the box faces is kept.
+_Row = tuple[tuple[int, ...], int]
+
+
+@dataclass
+class _Flat:
+    """A flat with its restricted arrangement and box faces in local coordinates."""
+
+    mask: int
+    rank: int
+    restricted: list[tuple[int, tuple[int, ...], int]]  # (hyperplane, c, e): c.y + e
+    faces: list[_Row]  # box faces g.y + f > 0 (empty for R^d)
+
+
+def _strict_point(G: list[list[Any]], h: list[Any], n: int) -> list[Fraction] | None:
+    """An exact ``y`` with ``G y < h`` (float candidate, exact certificate), or ``None``."""
+    if not G:
+        return [Fraction(0)] * n
+    pt = _lp_interior_point([[-v for v in row] for row in G], h)
+    return None if pt is None else list(pt)
+
+
+def _reduce(c: Sequence[int], e: int) -> _Row:
+    """Divide ``(c, e)`` by the (positive) gcd of its entries."""
+    g = math.gcd(*c, e)
+    if g > 1:
+        return tuple(v // g for v in c), e // g
+    return tuple(c), e
+
+
+def _canonical(c: tuple[int, ...], e: int) -> tuple[int, ...]:
+    """Primitive ``(c, e)`` with the first non-zero entry of ``c`` positive (same hyperplane)."""
+    g = math.gcd(*c, e)
+    if next(v for v in c if v != 0) < 0:
+        g = -g
+    return (*(v // g for v in c), e // g)
+
+
+def _eliminate(row: _Row, c: tuple[int, ...], e: int, q: int) -> _Row:
+    """``row`` restricted to ``{c.y + e = 0}``, eliminating ``y_q`` (scaled by ``|c_q| > 0``)."""
+    g, f = row
+    gq = g[q]
+    if gq == 0:
+        return tuple(v for j, v in enumerate(g) if j != q), f
+    cq = c[q]
+    s = 1 if cq > 0 else -1
+    new = [s * (cq * g[j] - gq * c[j]) for j in range(len(g)) if j != q]
+    return _reduce(new, s * (cq * f - gq * e))
+
+
+def _meets_open_box(faces: list[_Row], k: int) -> bool:
+    """Whether the open set ``{y in Q^k : g.y + f > 0 for every face}`` is non-empty."""
+    G: list[list[int]] = []
+    h: list[int] = []
+    for g, f in faces:
+        if not any(g):
+            if f <= 0:
+                return False
+            continue
+        G.append([-v for v in g])
+        h.append(f)
+    if not G:
+        return True
+    return _strict_point(G, h, k) is not None
+
+
+def _child(flat: _Flat, group: list[int], c: tuple[int, ...], e: int, mask: int) -> _Flat:
+    """The flat ``X ∩ {c.y + e = 0}`` with its restricted arrangement."""
+    q = next(j for j, v in enumerate(c) if v != 0)
+    members = set(group)
+    restricted = []
+    for idx, c2, e2 in flat.restricted:
+        if idx in members:
+            continue
+        c3, e3 = _eliminate((c2, e2), c, e, q)
+        # c3 == 0: parallel to the child (e3 != 0); it cannot contain it (not in group)
+        if any(c3):
+            restricted.append((idx, c3, e3))
+    faces = [_eliminate(r, c, e, q) for r in flat.faces]
+    return _Flat(mask, flat.rank + 1, restricted, faces)
+
+
+def _gp_bound(n: int, d: int) -> int:
+    return sum(math.comb(n, j) for j in range(min(n, d) + 1))
+
+
+def intersection_lattice(
+    net: ReLUNetwork,
+    domain: Sequence[Any] | None = None,
+    max_flats: int = DEFAULT_MAX_FLATS,
+    limits: Limits | None = None,
+) -> list[tuple[int, int, int]]:
+    """The flats of a shallow network's arrangement (meeting the open box) and their Möbius values.
+
+    Flats are built level by level: each flat of rank ``r`` is intersected with every hyperplane
+    of its restricted arrangement, and the result is identified by the set of hyperplanes that
+    contain it (a bit mask), so each flat is stored once however many ways it arises.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+        One hidden layer.
+    domain : sequence of (lo, hi) or None
+        ``None`` for ``R^d``; otherwise only flats meeting the open box are kept.
+    max_flats : int
+        Refuse (:class:`LatticeTooLarge`, a ``ValueError``) once more flats than this are found.
+    limits : Limits, optional
+        Applied while flats are found: each flat adds at least 1 to ``sum |mu|`` (the Möbius
+        function of a real arrangement never vanishes), so the flats found so far are a lower
+        bound on the count.
+
+    Returns
+    -------
+    list of (mask, rank, mu)
+        ``mask`` has bit ``i`` set when hyperplane ``i`` contains the flat; ``R^d`` is
+        ``(0, 0, 1)``.
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])
+    >>> intersection_lattice(net)
+    [(0, 0, 1), (1, 1, -1), (2, 1, -1), (3, 2, 1)]
+    """
+    _check_shallow(net)
+    d = net.input_dim
+    box = normalize_domain(domain, d)
+    hp = arrangement_hyperplanes(net)
+    n = len(hp)
+    faces: list[_Row] = []
+    for i, (lo, hi) in enumerate(box or ()):
+        # x_i - lo > 0 and hi - x_i > 0, scaled to integers by positive denominators
+        unit = tuple(int(j == i) for j in range(d))
+        faces.append(_reduce([v * lo.denominator for v in unit], -lo.numerator))
+        faces.append(_reduce([-v * hi.denominator for v in unit], hi.numerator))
+    top = _Flat(0, 0, [(i, a, b) for i, (a, b) in enumerate(zip(hp.normals, hp.offsets))], faces)
+    result = [(0, 0, 1)]
+    level: dict[int, _Flat] = {0: top}
+    up_prev: dict[int, frozenset[int]] = {0: frozenset()}
+    mu: dict[int, int] = {0: 1}
+    bound = _gp_bound(n, d)
+    while level:
+        nxt: dict[int, _Flat] = {}
+        covers: dict[int, list[int]] = {}
+        dead: set[int] = set()
+        for mask, flat in level.items():
+            if limits is not None:
+                limits.check(len(result) + len(nxt))
+            groups: dict[tuple[int, ...], list[int]] = {}
+            reps: dict[tuple[int, ...], tuple[tuple[int, ...], int]] = {}
+            for idx, c, e in flat.restricted:
+                key = _canonical(c, e)
+                groups.setdefault(key, []).append(idx)
+                reps.setdefault(key, (c, e))
+            for key, group in groups.items():
+                cmask = mask
+                for idx in group:
+                    cmask |= 1 << idx
+                if cmask in dead:
+                    continue
+                if cmask not in nxt:
+                    c, e = reps[key]
+                    child = _child(flat, group, c, e, cmask)
+                    if box is not None and not _meets_open_box(child.faces, d - child.rank):
+                        dead.add(cmask)
+                        continue
+                    nxt[cmask] = child
+                    covers[cmask] = []
+                    if len(result) + len(nxt) > max_flats:
+                        raise LatticeTooLarge(
+                            f"the intersection lattice has more than max_flats={max_flats} "
+                            f"flats (at most {bound} for {n} hyperplanes in R^{d}); raise "
+                            "max_flats or use another method"
+                        )
+                covers[cmask].append(mask)
+        up_next: dict[int, frozenset[int]] = {}
+        for cmask, parents in covers.items():
+            up: set[int] = set()
+            for pm in parents:
+                up.add(pm)
+                up |= up_prev[pm]
+            up_next[cmask] = frozenset(up)
+            mu[cmask] = -sum(mu[y] for y in up)
+            result.append((cmask, nxt[cmask].rank, mu[cmask]))
+        level, up_prev = nxt, up_next
+    return result
+
+
+class LatticeTooLarge(ValueError):
+    """The intersection lattice has more than ``max_flats`` flats (another method may do)."""
+
+
+def count_arrangement(
+    net: ReLUNetwork,
+    domain: Sequence[Any] | None = None,
+    max_flats: int = DEFAULT_MAX_FLATS,
+    limits: Limits | None = None,
+) -> int:
+    """Exact number of activation regions of a shallow network (Zaslavsky's theorem).
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+        A network with one hidden layer, any number of inputs.
+    domain : sequence of (lo, hi) or None
+        ``None`` for ``R^d``; a box counts the regions that meet the open box.
+    max_flats : int
+        Limit on the number of flats enumerated (:class:`LatticeTooLarge` above it).
+    limits : Limits, optional
+        ``max_regions``, time budget and progress (see :mod:`analysis.regions.limits`).
+
+    Returns
+    -------
+    int
+        ``sum |mu(X)|`` over the flats (meeting the box).
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1, 0], [1, 0], [0, 1]], [[1, 1, 1]]], [[0, -1, 0], [0]])
+    >>> count_arrangement(net)                      # two parallel lines and a crossing one
+    6
+    >>> count_arrangement(net, [(-1, "1/2"), (-1, 1)])   # x = 1 lies outside the box
+    4
+    """
+    n = sum(abs(m) for _, _, m in intersection_lattice(net, domain, max_flats, limits))
+    if limits is not None:
+        limits.tick(n)
+    return n
+
+
+def characteristic_polynomial(
+    net: ReLUNetwork, t: sympy.Symbol | None = None, max_flats: int = DEFAULT_MAX_FLATS
+) -> sympy.Poly:
+    """The characteristic polynomial ``chi(t) = sum_X mu(X) t^{dim X}`` of the arrangement.
+
+    Zaslavsky: the number of regions is ``(-1)^d chi(-1)`` and, for an essential arrangement,
+    the number of bounded regions is ``(-1)^d chi(1)``.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+        One hidden layer.
+    t : sympy.Symbol, optional
+        The variable (default ``theory.symbols.t``).
+
+    Returns
+    -------
+    sympy.Poly
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1, -1, 0], [1, 0, -1], [0, 1, -1]], [[1, 1, 1]]],
+    ...                   [[0, 0, 0], [0]])        # braid arrangement: t (t-1) (t-2)
+    >>> sympy.factor(characteristic_polynomial(net).as_expr())
+    t*(t - 2)*(t - 1)
+    """
+    if t is None:
+        from theory.symbols import t as t_default
+
+        t = t_default
+    d = net.input_dim
+    expr = sum(
+        (m * t ** (d - r) for _, r, m in intersection_lattice(net, None, max_flats)),
+        sympy.Integer(0),
+    )
+    return sympy.Poly(expr, t)
+
+
+# --------------------------------------------------------------------------- enumeration
+def _strict_rows(
+    cell: list[tuple[int, int]], hp: Hyperplanes, box: Box | None, d: int
+) -> tuple[list[list[int]], list[Fraction]]:
+    """Rows of ``G x < h`` for a cell given by (hyperplane, side) pairs and the box."""
+    G: list[list[int]] = []
+    h: list[Fraction] = []
+    for i, s in cell:
+        G.append([-s * a for a in hp.normals[i]])
+        h.append(Fraction(s * hp.offsets[i]))
+    if box is not None:
+        for k, (lo, hi) in enumerate(box):
+            e = [0] * d
+            e[k] = 1
+            G.append(e)
+            h.append(hi)
+            G.append([-v for v in e])
+            h.append(-lo)
+    return G, h
+
+
+def iter_regions_arrangement(
+    net: ReLUNetwork,
+    domain: Sequence[Any] | None = None,
+    max_regions: int | None = None,
+    limits: Limits | None = None,
+) -> Iterator[Region]:
+    """Enumerate the activation regions of a shallow network cell by cell, exactly.
+
+    Incremental construction: start from ``R^d`` (or the open box) and insert the distinct
+    hyperplanes one at a time; each cell either lies on one side of the new hyperplane or is
+    split in two, decided by exact strict-feasibility tests
+    (:func:`analysis.regions.exact.feasibility.interior_point`). Each region comes with an
+    exact interior
+    point, its inequalities (one per unit with ``w_j != 0``, oriented to be positive inside,
+    plus the box faces) and the exact affine output map ``y = A x + c``.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+        One hidden layer.
+    domain : sequence of (lo, hi) or None
+        ``None`` for ``R^d``, otherwise a box.
+    max_regions : int, optional
+        Refuse when the cells exceed this number: ``RegionLimitExceeded`` (a ``ValueError``)
+        whose ``lower_bound`` is the number of cells found so far (a lower bound, since
+        inserting more hyperplanes only splits cells).
+    limits : Limits, optional
+        Applied between any two LPs, with the cells so far as a lower bound.
+
+    Yields
+    ------
+    Region
+
+    Examples
+    --------
+    >>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])
+    >>> sorted(r.pattern for r in iter_regions_arrangement(net))
+    [((False, False),), ((False, True),), ((True, False),), ((True, True),)]
+    """
+    _check_shallow(net)
+    d = net.input_dim
+    box = normalize_domain(domain, d)
+    hp = arrangement_hyperplanes(net)
+    start = [Fraction(0)] * d if box is None else [(lo + hi) / 2 for lo, hi in box]
+    cells: list[tuple[list[tuple[int, int]], list[Fraction]]] = [([], start)]
+    for i, (a, b) in enumerate(zip(hp.normals, hp.offsets)):
+        new_cells = []
+        for ci, (cell, pt) in enumerate(cells):
+            if limits is not None:
+                limits.check(len(new_cells) + len(cells) - ci)
+            v = sum((ai * xi for ai, xi in zip(a, pt)), Fraction(b))
+            for s in (1, -1):
+                if v * s > 0:
+                    new_cells.append(([*cell, (i, s)], pt))
+                    continue
+                G, h = _strict_rows([*cell, (i, s)], hp, box, d)
+                y = _strict_point(G, h, d)
+                if y is not None:
+                    new_cells.append(([*cell, (i, s)], y))
+        cells = new_cells
+        if max_regions is not None and len(cells) > max_regions:
+            raise RegionLimitExceeded(
+                f"the arrangement has more than max_regions={max_regions} regions "
+                f"(after {i + 1} of {len(hp)} hyperplanes); the count so far is a lower bound",
+                lower_bound=len(cells),
+            )
+    W0, B0 = net.exact_weights[0], net.exact_biases[0]
+    W1, B1 = net.exact_weights[1], net.exact_biases[1]
+    box_ineqs: list[Inequality] = []
+    if box is not None:
+        for k, (lo, hi) in enumerate(box):
+            e = tuple(Fraction(int(j == k)) for j in range(d))
+            box_ineqs.append(Inequality(e, -lo, None))
+            box_ineqs.append(Inequality(tuple(-v for v in e), hi, None))
+    for _, pt in cells:
+        pattern = net.activation_pattern(pt)
+        act = pattern[0]
+        ineqs = []
+        for j in range(W0.shape[0]):
+            if hp.unit_hyperplane[j] is None:
+                continue
+            s = 1 if act[j] else -1
+            ineqs.append(Inequality(tuple(s * w for w in W0[j]), s * B0[j], (0, j)))
+        on = [j for j in range(W0.shape[0]) if act[j]]
+        A = tuple(
+            tuple(sum((W1[o, j] * W0[j, k] for j in on), Fraction(0)) for k in range(d))
+            for o in range(W1.shape[0])
+        )
+        c = tuple(sum((W1[o, j] * B0[j] for j in on), B1[o]) for o in range(W1.shape[0]))
+        yield Region(pattern, tuple(pt), tuple(ineqs) + tuple(box_ineqs), A, c)
