@@ -17,6 +17,7 @@ from analysis.report import (
     FigureOut,
     Section,
     SectionResult,
+    build,
     build_report,
     core,
     default_sections,
@@ -82,7 +83,7 @@ def test_crash_leaves_no_partial_report(tmp_path: Path, monkeypatch) -> None:
     def boom(*args, **kwargs):
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(core, "_render", boom)
+    monkeypatch.setattr(build, "_render", boom)
     with pytest.raises(OSError, match="simulated"):
         build_report(target, sections=[Section("good", "Good", _good)], progress=False)
     assert (target / "REPORT.md").read_text() == before  # equality: the old report is intact
@@ -246,7 +247,7 @@ def test_plot_optim_returns_its_ax(case: int) -> None:
 def _net_cases():
     from analysis.constructions import max_regions_network
     from analysis.plots import networks as pn
-    from analysis.report.sec_networks import lecture_network
+    from analysis.report.sections.shallow import lecture_network
 
     net = lecture_network()
     return [
@@ -277,7 +278,7 @@ def test_plot_networks_returns_its_ax(case: int) -> None:
 
 
 def test_lecture_network_matches_the_slide() -> None:
-    from analysis.report.sec_networks import lecture_network
+    from analysis.report.sections.shallow import lecture_network
 
     net = lecture_network()
     # the slide's shaded region: h1 and h3 active, h2 inactive (here for x > 3/2)
@@ -287,7 +288,7 @@ def test_lecture_network_matches_the_slide() -> None:
 
 def test_pieces_1d_joints_are_exact() -> None:
     from analysis.plots.networks import pieces_1d
-    from analysis.report.sec_networks import lecture_network
+    from analysis.report.sections.shallow import lecture_network
 
     pieces = pieces_1d(lecture_network(), (0, 2))
     # joints where theta_d0 + theta_d1 x = 0: x = 2/5, 1, 3/2 (worked out by hand)
@@ -439,7 +440,7 @@ def test_region_map_rejects_one_input() -> None:
 )
 def test_second_layer_crossings_against_a_dense_grid(w0, b0, w1, b1, expected) -> None:
     from analysis.networks import ReLUNetwork
-    from analysis.report.fineprint import _second_layer_crossings
+    from analysis.report.sections.fine_print_widths import _second_layer_crossings
 
     net = ReLUNetwork([w0, w1, [[1, 1]]], [b0, b1, [0]])
     assert _second_layer_crossings(net) == expected  # equality: the table's hand count

@@ -4,6 +4,7 @@ Re-exports of the report framework (:mod:`analysis.report.core`) and the default
 (:mod:`analysis.report.sections`).
 """
 
+from analysis.report.build import build_report
 from analysis.report.core import (
     KINDS,
     Check,
@@ -12,7 +13,6 @@ from analysis.report.core import (
     ReportResult,
     Section,
     SectionResult,
-    build_report,
 )
 from analysis.report.sections import default_sections
 

@@ -500,7 +500,7 @@ def iter_regions_arrangement(
     start = [Fraction(0)] * d if box is None else [(lo + hi) / 2 for lo, hi in box]
     cells: list[tuple[list[tuple[int, int]], list[Fraction]]] = [([], start)]
     for i, (a, b) in enumerate(zip(hp.normals, hp.offsets)):
-        new_cells = []
+        new_cells: list[tuple[list[tuple[int, int]], list[Fraction]]] = []
         for ci, (cell, pt) in enumerate(cells):
             if limits is not None:
                 limits.check(len(new_cells) + len(cells) - ci)

@@ -299,17 +299,17 @@ def _children_many(
     nodes: Sequence[_Node],
     maps: bool = True,
     limits: Limits | None = None,
-    pending: int = 0,
+    queued: int = 0,
 ) -> list[list[_Node]]:
     """Split each node by its next hidden layer; full-dimensional children only.
 
     The nodes are split in lockstep so that their LPs run as few large batches: one for
     the first pass (which hyperplanes cut each node) and one per cut index after that.
     ``limits`` are applied between batches of at most ``_BATCH`` LPs: every cell of a split
-    holds at least one region, so ``pending`` (other work, each piece holding a region) plus
+    holds at least one region, so ``queued`` (other work, each piece holding a region) plus
     the cells so far is a lower bound that lets ``max_regions`` stop inside one large split.
     """
-    solve = _limited_solver(limits, pending)
+    solve = _limited_solver(limits, queued)
     splits = [_Split(net, nd) for nd in nodes]
     fbox = net.fbox
     if fbox is not None:  # fresh bounding boxes where many hyperplanes are undecided

@@ -204,7 +204,7 @@ def _split_many(
                 sg0[a] = 1 if row[2] > 0 else 0
                 continue
         rem0.append(a)
-    out = []
+    out: list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]] = []
     signers: dict[int, Callable[[list[_Vertex]], list[int]]] = {}
     work = [(pverts, plines, np.array(rem0, dtype=np.intp), sg0, False)]
     steps = 0

@@ -1,0 +1,79 @@
+"""The report's sections, one module per topic, and their order."""
+
+from __future__ import annotations
+
+from analysis.report.core import Section
+from analysis.report.sections import (
+    appendix,
+    counts,
+    deep,
+    depth,
+    fine_print_adam,
+    fine_print_minibatch,
+    fine_print_momentum,
+    fine_print_rmsprop,
+    fine_print_svd,
+    fine_print_widths,
+    particle,
+    paths,
+    rates,
+    regimes,
+    sgd,
+    shallow,
+    stability,
+    two_inputs,
+)
+
+__all__ = ["default_sections"]
+
+
+def default_sections() -> list[Section]:
+    """The report's sections, in order (topics, fine print, then the derivations appendix).
+
+    >>> [s.key for s in default_sections()][-1]
+    'derivations'
+    """
+    return [
+        Section("regimes", "Learning-rate regimes and Newton's step", regimes.sec_regimes),
+        Section("stability", "Stability of gradient descent: η < 2/λ_max", stability.sec_stability),
+        Section("rates", "Convergence against the condition number κ", rates.sec_rates),
+        Section("particle", "Momentum as a damped massive particle", particle.sec_particle),
+        Section("paths", "Optimizers on Beale's function and a quadratic", paths.sec_paths),
+        Section("sgd", "SGD with mini-batches", sgd.sec_sgd),
+        Section("shallow", "A shallow network with one input", shallow.sec_shallow),
+        Section("deep", "Deep networks: composition multiplies regions", deep.sec_deep),
+        Section("two_inputs", "Networks with two inputs", two_inputs.sec_two_inputs),
+        Section("counts", "Exact counts against the formulas", counts.sec_counts),
+        Section("depth", "Depth efficiency", depth.sec_depth),
+        Section(
+            "fine_print_width",
+            "Fine print: (D+1)^K needs every width ≥ 3",
+            fine_print_widths.fp_width_three,
+        ),
+        Section(
+            "fine_print_svd",
+            "Fine print: the SVD of the Hessian loses negative curvature",
+            fine_print_svd.fp_svd_hessian,
+        ),
+        Section(
+            "fine_print_beta2",
+            "Fine print: Adam's β₂ is 0.999, not 0.99",
+            fine_print_adam.fp_adam_beta2,
+        ),
+        Section(
+            "fine_print_rmsprop",
+            "Fine print: RMSProp's ε inside or outside the square root",
+            fine_print_rmsprop.fp_rmsprop_eps,
+        ),
+        Section(
+            "fine_print_gamma",
+            "Fine print: momentum with γ = 1 never converges",
+            fine_print_momentum.fp_momentum_gamma_one,
+        ),
+        Section(
+            "fine_print_minibatch",
+            "Fine print: the mini-batch sum is B/n of the gradient",
+            fine_print_minibatch.fp_minibatch_sum,
+        ),
+        Section("derivations", "All derivations", appendix.derivations_appendix),
+    ]

@@ -1,0 +1,137 @@
+"""Exact counts against the formulas (figure 10)."""
+
+from __future__ import annotations
+
+from analysis.report.common import derivations_markdown, new_figure
+from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+
+__all__ = ["sec_counts"]
+
+
+def sec_counts(ctx: ReportContext) -> SectionResult:
+    """Figure 10: exact counts against the formulas, constructions on the bound, random below."""
+    from analysis.constructions import general_position_shallow, max_regions_network
+    from analysis.networks import ReLUNetwork
+    from analysis.plots.networks import plot_counts_vs_bounds
+    from analysis.regions import count_regions
+    from theory.networks import max_regions_1d, max_regions_shallow, serra_upper_bound
+
+    checks = []
+    con_b, con_c, gp_b, gp_c, rnd_b, rnd_c = [], [], [], [], [], []
+    widths_list = [(3,), (5,), (3, 3), (4, 4), (3, 5), (3, 3, 3), (4, 4, 4)]
+    if not ctx.quick:
+        widths_list += [(5, 5, 5), (3, 3, 3, 3), (6, 6, 6)]
+    for w in widths_list:
+        n = count_regions(max_regions_network(list(w)))
+        b = int(max_regions_1d(list(w)))
+        con_b.append(b)
+        con_c.append(n)
+        checks.append(
+            Check(
+                f"construction, widths {w}: regions on ℝ",
+                r"$\prod_l(n_l+1)$",
+                n,
+                "exact",
+                n == b,
+                expected=b,
+            )
+        )
+    for D, d in [(4, 2), (6, 2), (5, 3)] + ([] if ctx.quick else [(8, 2), (7, 3)]):
+        arr = general_position_shallow(D, d, seed=ctx.seed % 983)
+        n = count_regions(arr.network)
+        b = int(max_regions_shallow(D, d))
+        gp_b.append(b)
+        gp_c.append(n)
+        checks.append(
+            Check(
+                f"shallow, D = {D} in general position in ℝ^{d}: regions",
+                rf"$\sum_{{j\le {d}}}\binom{{{D}}}{{j}}$",
+                n,
+                "exact",
+                n == b,
+                expected=b,
+            )
+        )
+    rng = ctx.rng("random-counts")
+    for w in [(4, 4), (6, 6), (8, 8), (5, 5, 5)] + ([] if ctx.quick else [(10, 10), (8, 8, 8)]):
+        for _ in range(2 if ctx.quick else 4):
+            net = ReLUNetwork.random((1, *w, 1), seed=int(rng.integers(2**31)))
+            n = count_regions(net)
+            b = int(max_regions_1d(list(w)))
+            rnd_b.append(b)
+            rnd_c.append(n)
+        checks.append(
+            Check(
+                f"random He-initialised 1-input networks, widths {w}: largest count",
+                r"$\prod_l(n_l+1)$",
+                max(rnd_c[-(2 if ctx.quick else 4) :]),
+                "upper bound",
+                max(rnd_c[-(2 if ctx.quick else 4) :]) <= b,
+                expected=b,
+            )
+        )
+    for w in [(5, 5)] + ([] if ctx.quick else [(6, 6)]):
+        net = ReLUNetwork.random((2, *w, 1), seed=int(rng.integers(2**31)))
+        n = count_regions(net)
+        b = serra_upper_bound(list(w), 2)
+        rnd_b.append(b)
+        rnd_c.append(n)
+        checks.append(
+            Check(
+                f"random 2-input network, widths {w}: regions on ℝ²",
+                "Serra et al. (2018), Thm 1",
+                n,
+                "upper bound",
+                n <= b,
+                expected=b,
+            )
+        )
+    from analysis.regions.checks import lecture_check_family
+
+    family = [("1-3-3-3-1 construction", max_regions_network([3, 3, 3]))]
+    rows = lecture_check_family(family, construction=True)
+    rows += lecture_check_family(
+        [("2-5-5-1 random", ReLUNetwork.random((2, 5, 5, 1), seed=ctx.seed % 977))]
+    )
+    for r in rows:
+        checks.append(
+            Check(
+                f"{r.network}: {r.claim} (`lecture_check`)",
+                _LATEX.get(r.formula, f"`{r.formula}`"),
+                r.count,
+                r.kind,
+                r.ok,
+                expected=r.bound,
+            )
+        )
+    fig, ax = new_figure()
+    plot_counts_vs_bounds(
+        {
+            "constructions (1 input)": (con_b, con_c),
+            "shallow, general position": (gp_b, gp_c),
+            "random networks (He init.)": (rnd_b, rnd_c),
+        },
+        ax=ax,
+    )
+    frac = [c / b for b, c in zip(rnd_b, rnd_c)]
+    md = derivations_markdown(ctx, ["width_one_regions"]) + (
+        "\n\nFigure 10: exact counts against the formulas. The constructions sit on the line "
+        "(the formula is reached); random networks sit far below it — "
+        f"between {min(frac):.1%} and {max(frac):.1%} of the bound here — as Hanin & Rolnick "
+        "(2019) found for networks at initialisation."
+    )
+    return SectionResult(md, checks, [FigureOut("fig10_counts", fig, "Counts vs formulas")])
+
+
+#: the formulas of :func:`analysis.regions.checks.lecture_check_family`, typeset
+_LATEX = {
+    "(D + 1)^K": "$(D+1)^K$",
+    "prod_l (n_l + 1)": r"$\prod_l (n_l+1)$",
+    "sum_J prod_l C(n_l, j_l)": r"$\sum_{J}\prod_l \binom{n_l}{j_l}$",
+    "prod_{l<K} floor(n_l/D_i)^{D_i} sum_{j<=D_i} C(n_K, j)": (
+        r"$\prod_{l \lt K}\lfloor n_l/D_i\rfloor^{D_i}\sum_{j\le D_i}\binom{n_K}{j}$"
+    ),
+    "(D/D_i + 1)^{D_i (K-1)} sum_{j<=D_i} C(D, j)": (
+        r"$(D/D_i+1)^{D_i(K-1)}\sum_{j\le D_i}\binom{D}{j}$"
+    ),
+}

@@ -1,0 +1,126 @@
+"""Depth efficiency (figure 11)."""
+
+from __future__ import annotations
+
+import math
+
+from analysis.report.common import derivations_markdown, new_figure
+from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+
+__all__ = ["sec_depth"]
+
+
+def sec_depth(ctx: ReportContext) -> SectionResult:
+    """Figure 11: depth efficiency, regions against parameters."""
+    from analysis.constructions import max_regions_network
+    from analysis.networks import ReLUNetwork
+    from analysis.plots.networks import plot_depth_efficiency
+    from analysis.regions import count_regions
+    from theory.networks import (
+        deep_parameter_count,
+        depth_efficiency,
+        max_regions_1d,
+        max_regions_shallow,
+        shallow_parameter_count,
+    )
+
+    checks = []
+    Ds = range(1, 200)
+    shallow = ([int(shallow_parameter_count(d)) for d in Ds], [d + 1 for d in Ds])
+    deep, measured = {}, {}
+    for D in (3, 5, 10):
+        Ks = range(1, 11)
+        deep[f"deep, width D = {D}, K = 1..10"] = (
+            [int(deep_parameter_count(D, k)) for k in Ks],
+            [int(max_regions_1d([D] * k)) for k in Ks],
+        )
+    for D, ks in [(3, (1, 2, 3, 4)), (5, (1, 2, 3))] + ([] if ctx.quick else [(10, (1, 2, 3, 4))]):
+        ps, rs = [], []
+        for k in ks:
+            net = max_regions_network([D] * k)
+            ps.append(net.n_parameters)
+            rs.append(count_regions(net))
+        measured[f"exact count, D = {D}"] = (ps, rs)
+    eff = depth_efficiency(5, 10)
+    net = max_regions_network([5] * 10)
+    checks.append(
+        Check(
+            "deep K = 10, D = 5: parameters of the constructed network",
+            "$3D+1+(K-1)D(D+1)$ = 286 (Prince)",
+            net.n_parameters,
+            "exact",
+            net.n_parameters == int(eff["deep_parameters"]) == 286,
+            expected=int(eff["deep_parameters"]),
+        )
+    )
+    # the shallow line of the figure, measured: random shallow networks of several widths
+    widths = (1, 4, 16, 64)
+    measured_shallow = []
+    for D in widths:
+        sh = ReLUNetwork.random((1, D, 1), seed=ctx.seed % 83 + D)
+        measured_shallow.append((sh.n_parameters, count_regions(sh)))
+    checks.append(
+        Check(
+            f"random shallow networks, D = {', '.join(map(str, widths))}: parameters (array "
+            "sizes) and exact region counts",
+            "$3D+1$ (sympy) and $D+1$ (sympy), the shallow line of Figure 11",
+            "; ".join(f"{p}, {r}" for p, r in measured_shallow),
+            "exact",
+            all(
+                p == int(shallow_parameter_count(D)) and r == int(max_regions_shallow(D, 1))
+                for D, (p, r) in zip(widths, measured_shallow)
+            ),
+            expected="; ".join(
+                f"{int(shallow_parameter_count(D))}, {int(max_regions_shallow(D, 1))}"
+                for D in widths
+            ),
+        )
+    )
+    ds = int(eff["shallow_width"])
+    wide = ReLUNetwork.random((1, 95, 1), seed=ctx.seed % 89)
+    n_wide = count_regions(wide)
+    checks.append(
+        Check(
+            "a random shallow network with D = 95 units: as many parameters (array sizes) as "
+            "the deep K = 10, D = 5 network, and exactly D + 1 regions (exact count)",
+            "$3D+1$ = 286 and $D+1$ = 96 (Prince)",
+            f"{wide.n_parameters}, {n_wide}",
+            "exact",
+            wide.n_parameters == int(shallow_parameter_count(95)) == 286
+            and n_wide == int(max_regions_shallow(95, 1)),
+            expected=f"{int(shallow_parameter_count(95))}, {int(max_regions_shallow(95, 1))}",
+        )
+    )
+    for label, (ps, rs) in measured.items():
+        D = int(label.rsplit("= ", 1)[1])
+        ok = all(
+            r == int(max_regions_1d([D] * k)) and p == int(deep_parameter_count(D, k))
+            for k, p, r in zip(range(1, len(ps) + 1), ps, rs)
+        )
+        checks.append(
+            Check(
+                f"constructions of width {D}, K = 1..{len(ps)}: exact counts and parameters",
+                "$(D+1)^K$ and $3D+1+(K-1)D(D+1)$",
+                ", ".join(f"{r:,}" for r in rs),
+                "exact",
+                ok,
+                expected=", ".join(
+                    f"{int(max_regions_1d([D] * k)):,}" for k in range(1, len(ps) + 1)
+                ),
+            )
+        )
+    fig, ax = new_figure()
+    plot_depth_efficiency(shallow, deep, measured, ax=ax)
+    ratio = float(eff["ratio"])
+    md = derivations_markdown(ctx, ["depth_efficiency_derivation"]) + (
+        "\n\nFigure 11: the maximal number of regions against the number of parameters. A "
+        "shallow network gains one region per three parameters; a deep one multiplies its "
+        "regions by D + 1 per layer. The table measures both lines on networks physml builds "
+        "(parameters by counting array entries, regions by exact enumeration). Extrapolated "
+        "with the derivation: a shallow network that matches the $(D+1)^K = 6^{10}$ regions of "
+        f"K = 10 layers of width D = 5 needs $D_s = 6^{{10}} - 1$ = {ds:,} units and "
+        f"{int(eff['shallow_parameters']):,} parameters, {ratio:,.0f} times the deep network's "
+        f"{int(eff['deep_parameters'])} ({math.log10(ratio):.1f} decades); too large to build, "
+        "so this number is the formula's, not a measurement."
+    )
+    return SectionResult(md, checks, [FigureOut("fig11_depth", fig, "Depth efficiency")])

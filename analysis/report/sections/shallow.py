@@ -1,0 +1,109 @@
+"""A shallow network with one input (figure 7)."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+from analysis.report.common import derivations_markdown, new_figure
+from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+
+__all__ = ["lecture_network", "sec_shallow"]
+
+
+def lecture_network():  # noqa: ANN201
+    """The lecture's 10-parameter shallow network (joints at 2/5, 1, 3/2).
+
+    ``y = φ0 + φ1 a[θ10 + θ11 x] + φ2 a[θ20 + θ21 x] + φ3 a[θ30 + θ31 x]``; for x > 3/2 the
+    units h1 and h3 are active and h2 is inactive, as in the lecture's shaded region.
+
+    >>> net = lecture_network()
+    >>> net.n_parameters, net.activation_pattern([2])
+    (10, ((True, False, True),))
+    """
+    from analysis.networks import ReLUNetwork
+
+    return ReLUNetwork(
+        [[[F(1, 2)], [F(-1)], [F(1)]], [[F(2), F(-1), F(-5, 2)]]],
+        [[F(-1, 5), F(1), F(-3, 2)], [F(-3, 10)]],
+    )
+
+
+def _n_torch_params(net) -> int | None:  # noqa: ANN001
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return None
+    model = net.to_torch()
+    return int(sum(p.numel() for p in model.parameters()))
+
+
+def sec_shallow(ctx: ReportContext) -> SectionResult:
+    """Figure 7: a shallow 1-input network as in the lecture."""
+    from analysis.networks import ReLUNetwork
+    from analysis.plots.networks import plot_shallow_1d
+    from analysis.regions import count_regions
+    from theory.networks import max_regions_shallow, shallow_parameter_count
+
+    net = lecture_network()
+    checks = []
+    n = count_regions(net)
+    checks.append(
+        Check(
+            "the lecture's network with D = 3 hidden units: regions on ℝ",
+            "$D + 1$",
+            n,
+            "exact",
+            n == int(max_regions_shallow(3, 1)),
+            expected=int(max_regions_shallow(3, 1)),
+        )
+    )
+    p = shallow_parameter_count(3)
+    checks.append(
+        Check(
+            "its parameters (sizes of its weight and bias arrays)",
+            "$3D + 1$ (summed layer shapes, sympy)",
+            net.n_parameters,
+            "exact",
+            net.n_parameters == int(p),
+            expected=int(p),
+        )
+    )
+    nt = _n_torch_params(net)
+    if nt is not None:
+        checks.append(
+            Check(
+                "its parameters counted by torch (peer library)",
+                "$3D + 1$",
+                nt,
+                "exact",
+                nt == int(p),
+                expected=int(p),
+            )
+        )
+    rng = ctx.rng("shallow-random")
+    for D in (1, 5, 20) if ctx.quick else (1, 2, 5, 10, 20, 50):
+        rnet = ReLUNetwork.random((1, D, 1), seed=int(rng.integers(2**31)))
+        got = count_regions(rnet)
+        want = int(max_regions_shallow(D, 1))
+        checks.append(
+            Check(
+                f"random (He-initialised) shallow network, D = {D}: regions on ℝ",
+                "$D + 1$ (distinct joints)",
+                got,
+                "exact",
+                got == want,
+                expected=want,
+            )
+        )
+    fig, ax = new_figure(width=7.0, height=5.4)
+    plot_shallow_1d(net, domain=(0.0, 2.0), ax=ax)
+    md = derivations_markdown(ctx, ["parameter_totals", "shallow_region_recursion"]) + (
+        "\n\nFigure 7: the lecture's shallow network "
+        "$y = \\phi_0 + \\sum_{d=1}^{3}\\phi_d\\,a[\\theta_{d0} + \\theta_{d1}x]$ with "
+        "$(\\theta_{d0}, \\theta_{d1}) = (-1/5, 1/2), (1, -1), (-3/2, 1)$ and "
+        "$\\phi = (-3/10, 2, -1, -5/2)$: the units' pre-activations (dashed), the clipped and "
+        "weighted units (colour), the output (black) with its three joints, and the four "
+        "linear regions labelled by which units are active. The counts in the table are exact "
+        "(`analysis.regions.count_regions`, rational arithmetic)."
+    )
+    return SectionResult(md, checks, [FigureOut("fig07_shallow", fig, "A shallow network")])
