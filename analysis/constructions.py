@@ -50,6 +50,7 @@ from typing import NamedTuple
 import numpy as np
 
 from analysis.networks import ReLUNetwork
+from analysis.networks.init import check_widths
 
 __all__ = [
     "max_regions_network",
@@ -63,15 +64,7 @@ __all__ = [
 
 
 def _check_widths(widths: Sequence[int]) -> list[int]:
-    ws = list(widths)
-    if not ws:
-        raise ValueError("widths must name at least one hidden layer")
-    for i, w in enumerate(ws):
-        if isinstance(w, bool) or not isinstance(w, (int, np.integer)):
-            raise TypeError(f"widths[{i}] must be an int, got {type(w).__name__}")
-        if w < 1:
-            raise ValueError(f"widths[{i}] must be >= 1, got {w}")
-    return [int(w) for w in ws]
+    return list(check_widths(widths, hidden=True))
 
 
 def zigzag_layer(n: int) -> tuple[list[Fraction], list[int], list[Fraction], Fraction]:

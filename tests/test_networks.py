@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.constructions import max_regions_network
-from analysis.networks import ReLUNetwork
-from analysis.networks.io import from_flax, from_json, load_npz, random_network, to_json
+from analysis.networks import ReLUNetwork, from_flax, from_json, load_npz, random_network, to_json
 from theory.networks import parameter_count
 
 WIDTHS = [(1, 3, 1), (2, 4, 4, 1), (3, 5, 2), (4, 1, 1, 1, 3), (2, 2)]

@@ -1,19 +1,19 @@
-"""ReLU networks: the exact network type, its file formats and framework adapters."""
+"""ReLU networks: the exact network type, its file formats and framework adapters.
 
-from analysis.networks.io import (
-    JSON_FORMAT,
-    MAX_NPZ_BYTES,
+:mod:`~analysis.networks.network` holds :class:`ReLUNetwork`; :mod:`~analysis.networks.formats`
+reads and writes ``.npz`` and JSON files, :mod:`~analysis.networks.adapters` converts torch and
+flax models, :mod:`~analysis.networks.init` draws seeded random weights.
+"""
+
+from analysis.networks.adapters import to_torch
+from analysis.networks.formats import JSON_FORMAT, MAX_JSON_BYTES, MAX_NPZ_BYTES, save_npz, to_json
+from analysis.networks.network import (
+    ReLUNetwork,
     from_flax,
     from_json,
     from_torch,
     load_npz,
     random_network,
-    save_npz,
-    to_json,
-    to_torch,
-)
-from analysis.networks.network import (
-    ReLUNetwork,
 )
 
 __all__ = [
@@ -28,4 +28,5 @@ __all__ = [
     "from_json",
     "JSON_FORMAT",
     "MAX_NPZ_BYTES",
+    "MAX_JSON_BYTES",
 ]

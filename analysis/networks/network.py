@@ -29,8 +29,11 @@ from typing import Any
 import numpy as np
 
 from analysis.exact import float_array, fraction_array, to_fraction
+from analysis.networks.adapters import flax_layers, to_torch, torch_layers
+from analysis.networks.formats import json_layers, npz_layers, save_npz, to_json
+from analysis.networks.init import random_layers
 
-__all__ = ["ReLUNetwork"]
+__all__ = ["ReLUNetwork", "random_network", "from_torch", "from_flax", "load_npz", "from_json"]
 
 
 class ReLUNetwork:
@@ -148,7 +151,6 @@ class ReLUNetwork:
     __hash__ = None  # type: ignore[assignment]
 
     # ------------------------------------------------------------------ adapters
-    # Thin wrappers over analysis.networks.io (imported lazily: it imports this module).
     @classmethod
     def random(
         cls,
@@ -157,64 +159,76 @@ class ReLUNetwork:
         seed: int | np.random.Generator | None = None,
         bias_scale: float = 0.1,
     ) -> ReLUNetwork:
-        """Random network, widths ``(D_i, n_1, ..., n_K, D_o)``; see ``network_io.random_network``.
+        """Random network, widths ``(D_i, n_1, ..., n_K, D_o)``; see :func:`random_network`.
 
         >>> ReLUNetwork.random((2, 5, 5, 1), seed=0).hidden_widths
         (5, 5)
         """
-        from analysis.networks.io import random_network
-
-        return random_network(widths, init=init, seed=seed, bias_scale=bias_scale)
+        return cls(*random_layers(widths, init=init, seed=seed, bias_scale=bias_scale))
 
     @classmethod
     def from_torch(cls, module: Any) -> ReLUNetwork:
-        """From a torch ``nn.Sequential`` of Linear/ReLU; see ``network_io.from_torch``."""
-        from analysis.networks.io import from_torch
+        """From a torch ``nn.Sequential`` of Linear/ReLU; see :func:`~.adapters.torch_layers`.
 
-        return from_torch(module)
+        >>> import pytest; torch = pytest.importorskip("torch")
+        >>> m = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+        >>> ReLUNetwork.from_torch(m).n_parameters == sum(p.numel() for p in m.parameters())
+        True
+        """
+        return cls(*torch_layers(module))
 
     def to_torch(self, dtype: Any = None) -> Any:
-        """A torch ``nn.Sequential`` (float64 by default); see ``network_io.to_torch``."""
-        from analysis.networks.io import to_torch
-
+        """A torch ``nn.Sequential`` (float64 by default); see :func:`~.adapters.to_torch`."""
         return to_torch(self, dtype=dtype)
 
     @classmethod
     def from_flax(cls, params: Any) -> ReLUNetwork:
-        """From a flax parameter tree of Dense layers; see ``network_io.from_flax``."""
-        from analysis.networks.io import from_flax
+        """From a flax parameter tree of Dense layers; see :func:`~.adapters.flax_layers`.
 
-        return from_flax(params)
+        >>> tree = {"params": {"Dense_0": {"kernel": [[1.0, -1.0]], "bias": [0.0, 0.0]},
+        ...                    "Dense_1": {"kernel": [[1.0], [1.0]], "bias": [0.0]}}}
+        >>> ReLUNetwork.from_flax(tree).exact_forward([-3])
+        [Fraction(3, 1)]
+        """
+        return cls(*flax_layers(params))
 
     def save_npz(self, path: Any) -> Any:
-        """Write an ``.npz`` file (exact, no pickle); see ``network_io.save_npz``."""
-        from analysis.networks.io import save_npz
-
+        """Write an ``.npz`` file (exact, no pickle); see :func:`~.formats.save_npz`."""
         return save_npz(self, path)
 
     @classmethod
     def load_npz(cls, path: Any) -> ReLUNetwork:
-        """Read an ``.npz`` file without unpickling; see ``network_io.load_npz``."""
-        from analysis.networks.io import load_npz
-
-        return load_npz(path)
+        """Read an ``.npz`` file without unpickling; see :func:`~.formats.npz_layers`."""
+        weights, biases, where = npz_layers(path)
+        return cls._named(weights, biases, where)
 
     def to_json(self, indent: int | None = None) -> str:
-        """JSON with exact ``"p/q"`` entries; see ``network_io.to_json``.
+        """JSON with exact ``"p/q"`` entries; see :func:`~.formats.to_json`.
 
         >>> ReLUNetwork.from_json(ReLUNetwork([[["1/3"]]], [[1]]).to_json()).exact_weights[0]
         array([[Fraction(1, 3)]], dtype=object)
         """
-        from analysis.networks.io import to_json
-
         return to_json(self, indent=indent)
 
     @classmethod
     def from_json(cls, text: Any) -> ReLUNetwork:
-        """From :meth:`to_json` text; see ``network_io.from_json``."""
-        from analysis.networks.io import from_json
+        """From :meth:`to_json` text, a path to such a file, or the parsed dict.
 
-        return from_json(text)
+        >>> ReLUNetwork.from_json('{"weights": [[["1/3"]]], "biases": [["-2"]]}').exact_forward([3])
+        [Fraction(-1, 1)]
+        """
+        weights, biases, where = json_layers(text)
+        return cls._named(weights, biases, where)
+
+    @classmethod
+    def _named(cls, weights: Any, biases: Any, where: str) -> ReLUNetwork:
+        """``cls(weights, biases)`` with ``where`` (a file name) in front of any error."""
+        if where == "from_json":
+            return cls(weights, biases)
+        try:
+            return cls(weights, biases)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"{where}: {exc}") from None
 
     # ------------------------------------------------------------------ evaluation
     def _check_batch(self, x: Any) -> tuple[np.ndarray, bool]:
@@ -284,3 +298,54 @@ class ReLUNetwork:
         A pre-activation exactly equal to 0 counts as **inactive**.
         """
         return tuple(tuple(v > 0 for v in z) for z in self.exact_preactivations(x))
+
+
+def random_network(
+    widths: Sequence[int],
+    init: str = "he",
+    seed: int | np.random.Generator | None = None,
+    bias_scale: float = 0.1,
+) -> ReLUNetwork:
+    """A random ReLU network with He or Glorot (normal) initialisation.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(D_i, n_1, ..., n_K, D_o)``.
+    init : {"he", "glorot"}
+        He: weights ``N(0, 2/n_in)``; Glorot: ``N(0, 2/(n_in + n_out))``.
+    seed : int, numpy Generator or None
+        Seed of ``numpy.random.default_rng``.
+    bias_scale : float
+        Biases are ``N(0, bias_scale**2)``; 0 gives zero biases.
+
+    Returns
+    -------
+    ReLUNetwork
+        float64 weights (exact as rationals).
+
+    >>> net = random_network((1, 4, 4, 1), init="glorot", seed=1)
+    >>> net.hidden_widths, net == random_network((1, 4, 4, 1), init="glorot", seed=1)
+    ((4, 4), True)
+    """
+    return ReLUNetwork.random(widths, init=init, seed=seed, bias_scale=bias_scale)
+
+
+def from_torch(module: Any) -> ReLUNetwork:
+    """:meth:`ReLUNetwork.from_torch`."""
+    return ReLUNetwork.from_torch(module)
+
+
+def from_flax(params: Any) -> ReLUNetwork:
+    """:meth:`ReLUNetwork.from_flax`."""
+    return ReLUNetwork.from_flax(params)
+
+
+def load_npz(path: Any) -> ReLUNetwork:
+    """:meth:`ReLUNetwork.load_npz`."""
+    return ReLUNetwork.load_npz(path)
+
+
+def from_json(text: Any) -> ReLUNetwork:
+    """:meth:`ReLUNetwork.from_json`."""
+    return ReLUNetwork.from_json(text)

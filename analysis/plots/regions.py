@@ -184,7 +184,7 @@ def plot_regions_2d(
     """
     from matplotlib.lines import Line2D
 
-    from analysis.regions.graph import region_graph
+    from analysis.regions import region_graph
     from analysis.regions.methods.polygon.polygons import iter_polygons
 
     if not isinstance(net, ReLUNetwork):

@@ -9,8 +9,7 @@ on which domain, and by which method.
 4
 """
 
-from analysis.regions.api import count_regions, enumerate_regions, iter_regions
-from analysis.regions.graph import region_graph
+from analysis.regions.api import count_regions, enumerate_regions, iter_regions, region_graph
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
 from analysis.regions.types import Inequality, Region
 

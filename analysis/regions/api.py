@@ -33,12 +33,15 @@ Methods (each exact; ``method="auto"`` picks the first that applies):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
+import networkx as nx
+
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box, normalize_domain
+from analysis.regions.graph import connect_regions, linear_components
 from analysis.regions.limits import Limits, validate_limits
 from analysis.regions.methods import brute
 from analysis.regions.methods.arrangement import zaslavsky as arrangement
@@ -55,6 +58,7 @@ __all__ = [
     "KINDS",
     "choose_method",
     "first_layer_lower_bound",
+    "region_graph",
 ]
 
 METHODS = ("auto", "oned", "arrangement", "polygon", "lp", "brute")
@@ -218,7 +222,7 @@ def iter_regions(
 def _enumerate(
     net: ReLUNetwork, domain: Any, method: str, limits: Limits, **opts: Any
 ) -> list[Region]:
-    """:func:`enumerate_regions` under an existing :class:`Limits` (for the region graph)."""
+    """:func:`enumerate_regions` under an existing :class:`Limits`."""
     _check(net, domain, "activation", method)
     _, rest = _split_opts(opts)
     m = choose_method(net, domain, method)
@@ -329,10 +333,69 @@ def count_regions(
                 progress=limits.progress,
                 executor=rest.get("executor"),
             )
-        from analysis.regions.graph import count_linear_regions
-
         if method == "auto" and m == "arrangement":
             m = "lp"
-        return count_linear_regions(net, domain, method=m, limits=limits, **rest)
+        return linear_components(region_graph(net, domain, m, limits=limits, **rest))
     limits.phase("activation regions")
     return _count(net, domain, m, method == "auto", limits, rest)
+
+
+def region_graph(
+    net: ReLUNetwork,
+    domain: Any = None,
+    method: str = "auto",
+    regions: Sequence[Region] | None = None,
+    **opts: Any,
+) -> nx.Graph:
+    """The graph of activation regions, with an edge per shared facet.
+
+    Each region's facets are found exactly (one strict-feasibility LP per distinct unit
+    hyperplane, restricted to that hyperplane, in one float batch with exact certificates
+    or the exact simplex); the region across a facet is then found by its activation
+    pattern just across a relative-interior point of the facet (a lexicographic
+    perturbation, exact) and a dictionary lookup. Across a facet ``F`` every unit keeps its
+    sign unless its pre-activation vanishes on all of ``F`` (it is affine on ``F`` and
+    cannot change sign inside the region), so that pattern is the same at every point of
+    ``F``: each facet has exactly one neighbour (or lies on the domain's boundary).
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+    domain : None or sequence of (lo, hi)
+    method : str
+        Enumeration method (see :func:`analysis.regions.count_regions`).
+    regions : sequence of Region, optional
+        Already enumerated regions of ``net`` on ``domain`` (skips the enumeration). Given
+        only some regions, the graph is the one induced on them.
+    **opts
+        Limits (``max_regions``, ``time_budget``, ``progress``, or one ``limits`` object):
+        applied to the enumeration and, for the time budget, to the graph phase too.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes ``0..n-1`` with attributes ``pattern``, ``point`` (exact), ``A``, ``c`` and
+        ``region``; edges with ``units``, the hidden units ``(layer, index)`` whose activation
+        differs across the facet.
+
+    Examples
+    --------
+    >>> from analysis.networks import ReLUNetwork
+    >>> net = ReLUNetwork([[[1], [1]], [[1, 1]]], [[0, -1], [0]])   # kinks at 0 and 1
+    >>> G = region_graph(net)
+    >>> sorted(G.edges[e]["units"] for e in G.edges)
+    [((0, 0),), ((0, 1),)]
+    """
+
+    box = _check(net, domain, "activation", method)
+    limits = opts.pop("limits", None)
+    if limits is None:
+        limits, rest = _split_opts(opts)
+    else:
+        _, rest = _split_opts(opts)
+    if regions is None:
+        regions = _enumerate(net, domain, method, limits, **rest)
+    elif rest:
+        raise TypeError(f"unknown option(s) {sorted(rest)} with regions given")
+    limits.phase("region graph")
+    return connect_regions(net, box, regions, limits)

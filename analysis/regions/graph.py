@@ -14,6 +14,7 @@ Linear regions (``kind="linear"``) are the connected components after merging ad
 with the same exact output map ``(A, c)``.
 
 >>> from analysis.networks import ReLUNetwork
+>>> from analysis.regions import region_graph
 >>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])   # relu(x) + relu(y)
 >>> G = region_graph(net)
 >>> G.number_of_nodes(), G.number_of_edges()     # four quadrants in a cycle
@@ -34,11 +35,13 @@ import networkx as nx
 import numpy as np
 
 from analysis.networks import ReLUNetwork
-from analysis.regions.exact.feasibility import interior_point
+from analysis.regions.domain import Box
+from analysis.regions.exact.feasibility import _solve_systems, interior_point
 from analysis.regions.limits import Limits
+from analysis.regions.methods.lp.nodes import _IntNet
 from analysis.regions.types import Inequality, Region
 
-__all__ = ["region_graph", "count_linear_regions", "shares_facet"]
+__all__ = ["connect_regions", "linear_components", "shares_facet"]
 
 
 def _key(q: Inequality) -> tuple[tuple[tuple[int, ...], int], int]:
@@ -135,70 +138,18 @@ def _across(inet: Any, X: Sequence[int], den: int, dirv: Sequence[int]) -> tuple
     return tuple(pattern)
 
 
-def region_graph(
+def connect_regions(
     net: ReLUNetwork,
-    domain: Any = None,
-    method: str = "auto",
-    regions: Sequence[Region] | None = None,
-    **opts: Any,
+    box: Box | None,
+    regions: Sequence[Region],
+    limits: Limits | None = None,
 ) -> nx.Graph:
-    """The graph of activation regions, with an edge per shared facet.
+    """The graph of the activation regions ``regions`` of ``net`` on ``box``, joined by facets.
 
-    Each region's facets are found exactly (one strict-feasibility LP per distinct unit
-    hyperplane, restricted to that hyperplane, in one float batch with exact certificates
-    or the exact simplex); the region across a facet is then found by its activation
-    pattern just across a relative-interior point of the facet (a lexicographic
-    perturbation, exact) and a dictionary lookup. Across a facet ``F`` every unit keeps its
-    sign unless its pre-activation vanishes on all of ``F`` (it is affine on ``F`` and
-    cannot change sign inside the region), so that pattern is the same at every point of
-    ``F``: each facet has exactly one neighbour (or lies on the domain's boundary).
-
-    Parameters
-    ----------
-    net : ReLUNetwork
-    domain : None or sequence of (lo, hi)
-    method : str
-        Enumeration method (see :func:`analysis.regions.count_regions`).
-    regions : sequence of Region, optional
-        Already enumerated regions of ``net`` on ``domain`` (skips the enumeration). Given
-        only some regions, the graph is the one induced on them.
-    **opts
-        Limits (``max_regions``, ``time_budget``, ``progress``, or one ``limits`` object):
-        applied to the enumeration and, for the time budget, to the graph phase too.
-
-    Returns
-    -------
-    networkx.Graph
-        Nodes ``0..n-1`` with attributes ``pattern``, ``point`` (exact), ``A``, ``c`` and
-        ``region``; edges with ``units``, the hidden units ``(layer, index)`` whose activation
-        differs across the facet.
-
-    Examples
-    --------
-    >>> from analysis.networks import ReLUNetwork
-    >>> net = ReLUNetwork([[[1], [1]], [[1, 1]]], [[0, -1], [0]])   # kinks at 0 and 1
-    >>> G = region_graph(net)
-    >>> sorted(G.edges[e]["units"] for e in G.edges)
-    [((0, 0),), ((0, 1),)]
+    See :func:`analysis.regions.region_graph` (which enumerates the regions and calls this).
+    ``limits``: the time budget is looked at between chunks of regions.
     """
-    from analysis.regions.domain import normalize_domain
-    from analysis.regions.methods.lp.subdivision import _IntNet
-
-    if not isinstance(net, ReLUNetwork):
-        raise TypeError(f"net must be an analysis.networks.ReLUNetwork, got {type(net).__name__}")
-    box = normalize_domain(domain, net.input_dim)
-    limits = opts.pop("limits", None)
-    if limits is None:
-        limits = Limits(
-            opts.pop("max_regions", None), opts.pop("time_budget", None), opts.pop("progress", None)
-        )
-    if regions is None:
-        from analysis.regions.api import _enumerate
-
-        regions = _enumerate(net, domain, method, limits, **opts)
-    elif opts:
-        raise TypeError(f"unknown option(s) {sorted(opts)} with regions given")
-    limits.phase("region graph")
+    limits = Limits() if limits is None else limits
     d = net.input_dim
     inet = _IntNet.from_net(net)
     G = nx.Graph()
@@ -249,8 +200,6 @@ def _connect(
     ``done`` holds ``(region, hyperplane)`` facets whose (unique) neighbour is already
     joined; they need no LP. Found facets are added to it from the other side.
     """
-    from analysis.regions.exact.feasibility import _solve_systems
-
     d = net.input_dim
     # facet problems: (region, key, orientation, reduced rows, reduced consts, pivot, boxed)
     problems: list[tuple[int, Any, int, list, list, int, bool]] = []
@@ -392,17 +341,15 @@ def _region_graph_pairs(net: ReLUNetwork, regions: Sequence[Region]) -> nx.Graph
     return G
 
 
-def count_linear_regions(
-    net: ReLUNetwork, domain: Any = None, method: str = "auto", **opts: Any
-) -> int:
-    """Number of linear regions: components after merging facet-adjacent equal-map regions.
+def linear_components(G: nx.Graph) -> int:
+    """Linear regions: components after merging facet-adjacent regions with equal maps.
 
     >>> from analysis.networks import ReLUNetwork
+    >>> from analysis.regions import region_graph
     >>> net = ReLUNetwork([[[1, 0], [1, 0]], [[1, -1]]], [[0, 0], [0]])  # relu(x) - relu(x)
-    >>> count_linear_regions(net)      # two activation regions, one affine map (zero)
+    >>> linear_components(region_graph(net))  # two activation regions, one affine map (zero)
     1
     """
-    G = region_graph(net, domain, method, **opts)
     H = nx.Graph()
     H.add_nodes_from(G.nodes)
     for i, k in G.edges:
