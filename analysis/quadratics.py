@@ -27,6 +27,7 @@ import sympy
 
 from analysis.optimizers import Optimizer, gd, momentum, nesterov, run
 from analysis.optimizers.transforms import check_positive, check_probability
+from theory import optimization as opt
 
 __all__ = [
     "QuadraticProblem",
@@ -135,7 +136,6 @@ class QuadraticProblem:
 
 @cache
 def _derivations() -> dict[str, object]:
-    from theory import optimization as opt
 
     return {
         "gd_stability": opt.gd_stability(),

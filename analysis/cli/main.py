@@ -14,11 +14,14 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from analysis import report
+from analysis.cli.regions import add_parser
+from theory.derivation import derive, registered
+
 __all__ = ["main", "build_parser"]
 
 
 def _cmd_derive(args: argparse.Namespace) -> int:
-    from theory.derivation import derive, registered
 
     table = registered()
     if args.list or not args.name:
@@ -37,10 +40,9 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from analysis.report import build_report
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
-    result = build_report(out_dir=args.out, quick=args.quick, **kwargs)
+    result = report.build_report(out_dir=args.out, quick=args.quick, **kwargs)
     print(f"wrote {result.path / 'REPORT.md'}")
     if result.n_errored_sections:
         print(
@@ -67,10 +69,6 @@ def _seed(text: str) -> int:
 
 
 def _add_regions(sub: argparse._SubParsersAction) -> None:
-    try:
-        from analysis.cli.regions import add_parser
-    except ImportError:  # pragma: no cover - regions CLI not available
-        return
     add_parser(sub)
 
 

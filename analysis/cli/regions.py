@@ -25,7 +25,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from analysis.constructions import max_regions_network
 from analysis.networks import ReLUNetwork
+from analysis.regions import count_regions
+from analysis.regions.api import KINDS, METHODS, choose_method
+from analysis.regions.checks import lecture_check, to_markdown
+from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+from theory.networks import serra_upper_bound
 
 __all__ = ["add_parser", "load_network", "parse_domain", "parse_widths", "run"]
 
@@ -84,7 +90,6 @@ def load_network(args: argparse.Namespace) -> tuple[ReLUNetwork, bool, str]:
             raise ValueError("--random needs at least D_i,D_o (all widths, inputs first)")
         net = ReLUNetwork.random(ws, seed=args.seed)
         return net, False, f"random {'-'.join(map(str, ws))} seed {args.seed}"
-    from analysis.constructions import max_regions_network
 
     ws = parse_widths(args.construct, "--construct")
     return max_regions_network(ws), True, f"construction {'-'.join(map(str, [1, *ws, 1]))}"
@@ -171,7 +176,6 @@ def _save(net: ReLUNetwork, path: str) -> None:
 
 def _say_bound_against_limit(net: Any, max_regions: int) -> None:
     """Before counting, compare Serra et al.'s upper bound with the limit and say so."""
-    from theory.networks import serra_upper_bound
 
     bound = int(serra_upper_bound(list(net.hidden_widths), net.input_dim))
     if bound > max_regions:
@@ -184,10 +188,6 @@ def _say_bound_against_limit(net: Any, max_regions: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``physml regions`` for parsed arguments (see the module documentation)."""
-    from analysis.regions import count_regions
-    from analysis.regions.api import choose_method
-    from analysis.regions.checks import lecture_check, to_markdown
-    from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
 
     try:
         net, construction, label = load_network(args)
@@ -245,7 +245,6 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     >>> p.parse_args(["regions", "--construct", "3,3"]).construct
     '3,3'
     """
-    from analysis.regions.api import KINDS, METHODS
 
     p = sub.add_parser(
         "regions",

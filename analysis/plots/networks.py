@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 
 from analysis.networks import ReLUNetwork
 from analysis.plots.optimization import _ax
+from analysis.regions import enumerate_regions
 
 __all__ = [
     "pieces_1d",
@@ -61,7 +62,6 @@ def pieces_1d(
     >>> [(str(a), str(b), s, str(m)) for a, b, s, m, _ in pieces_1d(net, (0, 3))]
     [('0', '1', ((False,),), '0'), ('1', '3', ((True,),), '2')]
     """
-    from analysis.regions import enumerate_regions
 
     _one_input(net, "pieces_1d")
     lo, hi = Fraction(domain[0]), Fraction(domain[1])

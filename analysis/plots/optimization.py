@@ -21,6 +21,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from numpy.typing import ArrayLike
 
+from analysis.optimizers import gd, run
+
 __all__ = [
     "plot_lr_regimes",
     "plot_thresholds",
@@ -85,7 +87,6 @@ def plot_lr_regimes(
     [0.5, -1.5]
     >>> plt.close(ax.figure)
     """
-    from analysis.optimizers import gd, run
 
     ax = _ax(ax)
     for r in ratios:

@@ -23,6 +23,8 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 
 from analysis.networks import ReLUNetwork
+from analysis.regions import enumerate_regions, region_graph
+from analysis.regions.methods.polygon.polygons import iter_polygons
 
 __all__ = ["plot_function_1d", "plot_regions_2d"]
 
@@ -103,7 +105,6 @@ def plot_function_1d(
     >>> plot_function_1d(net).get_title()
     '3 activation regions, 2 joints'
     """
-    from analysis.regions import enumerate_regions
 
     if net.input_dim != 1:
         raise ValueError(
@@ -183,9 +184,6 @@ def plot_regions_2d(
     >>> plt.close(ax.figure)
     """
     from matplotlib.lines import Line2D
-
-    from analysis.regions import region_graph
-    from analysis.regions.methods.polygon.polygons import iter_polygons
 
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"plot_regions_2d: expected a ReLUNetwork, got {type(net).__name__}")

@@ -46,6 +46,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.networks import ReLUNetwork
+from analysis.regions import count_regions
+from analysis.regions.methods.arrangement.zaslavsky import characteristic_polynomial
+from theory import networks as tn
 
 __all__ = ["CheckRow", "lecture_check", "lecture_check_family", "to_markdown", "STATUSES"]
 
@@ -147,15 +150,12 @@ def lecture_check(
     (-1)^{D_i} chi(-1) | 6 | 6 | exact | equality
     sum_{j<=D_i} C(D, j) | 7 | 6 | upper bound | holds as bound
     """
-    from theory import networks as tn
 
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be a ReLUNetwork, got {type(net).__name__}")
     if kind not in ("activation", "linear"):
         raise ValueError(f"kind must be 'activation' or 'linear', got {kind!r}")
     if count is None:
-        from analysis.regions import count_regions
-
         count = int(count_regions(net, domain, kind=kind, method=method))
     elif not isinstance(count, int) or count < 1:
         raise ValueError(f"count must be a positive int, got {count!r}")
@@ -169,8 +169,6 @@ def lecture_check(
     if K == 1:
         D = widths[0]
         if domain is None and kind == "activation":
-            from analysis.regions.methods.arrangement.zaslavsky import characteristic_polynomial
-
             chi = characteristic_polynomial(net)
             rows.append(
                 _row(

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from analysis.report.markdown import github_math
+from theory.derivation import derive
 
 __all__ = [
     "KINDS",
@@ -135,8 +136,6 @@ class ReportContext:
     def derivation(self, name: str) -> Any:
         """The registered derivation ``name``, computed once per report."""
         if name not in self._derivations:
-            from theory.derivation import derive
-
             self._derivations[name] = derive(name)
         return self._derivations[name]
 

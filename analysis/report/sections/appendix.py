@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.report.core import ReportContext, SectionResult
+from theory.derivation import registered
 
 __all__ = ["derivations_appendix"]
 
@@ -10,8 +11,6 @@ __all__ = ["derivations_appendix"]
 def derivations_appendix(ctx: ReportContext) -> SectionResult:
     """Every registered derivation that no topic section has shown yet."""
     import importlib
-
-    from theory.derivation import registered
 
     for mod in ("theory.optimization", "theory.networks"):
         importlib.import_module(mod)  # a missing theory module fails this section visibly

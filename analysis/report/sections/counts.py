@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from analysis.constructions import general_position_shallow, max_regions_network
+from analysis.networks import ReLUNetwork
+from analysis.regions import count_regions
+from analysis.regions.checks import lecture_check_family
 from analysis.report.common import derivations_markdown, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.networks import max_regions_1d, max_regions_shallow, serra_upper_bound
 
 __all__ = ["sec_counts"]
 
 
 def sec_counts(ctx: ReportContext) -> SectionResult:
     """Figure 10: exact counts against the formulas, constructions on the bound, random below."""
-    from analysis.constructions import general_position_shallow, max_regions_network
-    from analysis.networks import ReLUNetwork
     from analysis.plots.networks import plot_counts_vs_bounds
-    from analysis.regions import count_regions
-    from theory.networks import max_regions_1d, max_regions_shallow, serra_upper_bound
 
     checks = []
     con_b, con_c, gp_b, gp_c, rnd_b, rnd_c = [], [], [], [], [], []
@@ -86,7 +87,6 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
                 expected=b,
             )
         )
-    from analysis.regions.checks import lecture_check_family
 
     family = [("1-3-3-3-1 construction", max_regions_network([3, 3, 3]))]
     rows = lecture_check_family(family, construction=True)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from analysis.constructions import max_regions_network
+from analysis.regions import count_regions
 from analysis.report.common import derivations_markdown, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.networks import deep_parameter_count, max_regions_1d, prince_regions
 
 __all__ = ["sec_deep"]
 
 
 def sec_deep(ctx: ReportContext) -> SectionResult:
     """Figure 8: the deep composition reaching 4, 16, 64 regions."""
-    from analysis.constructions import max_regions_network
     from analysis.plots.networks import plot_composition
-    from analysis.regions import count_regions
-    from theory.networks import deep_parameter_count, max_regions_1d, prince_regions
 
     checks = []
     nets = [max_regions_network([3] * k) for k in (1, 2, 3)]

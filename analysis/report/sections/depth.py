@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import math
 
+from analysis.constructions import max_regions_network
+from analysis.networks import ReLUNetwork
+from analysis.regions import count_regions
 from analysis.report.common import derivations_markdown, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.networks import (
+    deep_parameter_count,
+    depth_efficiency,
+    max_regions_1d,
+    max_regions_shallow,
+    shallow_parameter_count,
+)
 
 __all__ = ["sec_depth"]
 
 
 def sec_depth(ctx: ReportContext) -> SectionResult:
     """Figure 11: depth efficiency, regions against parameters."""
-    from analysis.constructions import max_regions_network
-    from analysis.networks import ReLUNetwork
     from analysis.plots.networks import plot_depth_efficiency
-    from analysis.regions import count_regions
-    from theory.networks import (
-        deep_parameter_count,
-        depth_efficiency,
-        max_regions_1d,
-        max_regions_shallow,
-        shallow_parameter_count,
-    )
 
     checks = []
     Ds = range(1, 200)

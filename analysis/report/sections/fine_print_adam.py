@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.optimizers import adam
 from analysis.report.common import fmt
 from analysis.report.core import Check, ReportContext, SectionResult
 
@@ -12,7 +13,6 @@ __all__ = ["fp_adam_beta2"]
 
 def fp_adam_beta2(ctx: ReportContext) -> SectionResult:
     """The lecture's beta_2 = 0.99 is not Adam's default 0.999."""
-    from analysis.optimizers import adam
 
     def implied_beta_2(**kw: object) -> float:
         """beta_2 read off Adam's behaviour: one unit gradient, then a zero gradient.

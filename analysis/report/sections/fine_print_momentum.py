@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.optimizers import momentum
 from analysis.report.common import fmt
 from analysis.report.core import Check, ReportContext, SectionResult
+from theory.symbols import gamma
 
 __all__ = ["fp_momentum_gamma_one"]
 
@@ -18,9 +20,6 @@ def fp_momentum_gamma_one(ctx: ReportContext) -> SectionResult:
     [True, True, True]
     """
     import sympy
-
-    from analysis.optimizers import momentum
-    from theory.symbols import gamma
 
     d = ctx.derivation("heavy_ball")
     modulus = d.results["complex_modulus"]  # |z| of the complex roots of the characteristic poly

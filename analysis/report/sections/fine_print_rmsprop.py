@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.optimizers import rmsprop
 from analysis.report.common import fmt
 from analysis.report.core import Check, ReportContext, SectionResult
 
@@ -12,7 +13,6 @@ __all__ = ["fp_rmsprop_eps"]
 
 def fp_rmsprop_eps(ctx: ReportContext) -> SectionResult:
     """RMSProp's eps inside the square root (lecture) against outside (torch)."""
-    from analysis.optimizers import rmsprop
 
     eta, beta, eps = 0.01, 0.9, 1e-8
     checks = []

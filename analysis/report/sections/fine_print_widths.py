@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.constructions import max_regions_network
+from analysis.networks import ReLUNetwork
+from analysis.regions import count_regions
 from analysis.report.core import Check, ReportContext, SectionResult
+from theory.networks import max_regions_1d
 
 __all__ = ["fp_width_three"]
 
 
 def _random_int_net(rng: np.random.Generator, widths: tuple[int, ...], lim: int = 4):  # noqa: ANN202
-    from analysis.networks import ReLUNetwork
 
     sizes = (1, *widths, 1)
     ws = [rng.integers(-lim, lim + 1, size=(b, a)) for a, b in zip(sizes[:-1], sizes[1:])]
@@ -20,9 +23,6 @@ def _random_int_net(rng: np.random.Generator, widths: tuple[int, ...], lim: int 
 
 def fp_width_three(ctx: ReportContext) -> SectionResult:
     """(D+1)^K is reached by 1-input networks only when every width is at least 3."""
-    from analysis.constructions import max_regions_network
-    from analysis.regions import count_regions
-    from theory.networks import max_regions_1d
 
     checks = []
     rows = [

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from analysis.optimizers import momentum, run
 from analysis.report.common import derivations_markdown, fmt, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.symbols import Delta_t, m, mu
 
 __all__ = ["sec_particle"]
 
@@ -27,9 +29,7 @@ def sec_particle(ctx: ReportContext) -> SectionResult:
     """Figure 4: momentum as a damped particle, and the map (m, mu, Dt) -> (gamma, eta)."""
     from scipy.integrate import solve_ivp
 
-    from analysis.optimizers import momentum, run
     from analysis.plots.optimization import plot_momentum_map, plot_particle
-    from theory.symbols import Delta_t, m, mu
 
     d = ctx.derivation("momentum_particle_map")
     g_fn = sympy.lambdify((m, mu, Delta_t), d.results["gamma"])

@@ -5,17 +5,18 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from analysis import landscapes
+from analysis.optimizers import adam, ecd, gd, momentum, nesterov, rmsprop, run
 from analysis.report.common import derivations_markdown, fmt, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.symbols import beta, beta_1, beta_2, epsilon, eta
+from theory.symbols import t as t_sym
 
 __all__ = ["sec_paths"]
 
 
 def _adaptive_checks(ctx: ReportContext) -> list[Check]:
     """Adam's bias correction and RMSProp's steady state, measured against the derivations."""
-    from analysis.optimizers import adam, ecd, rmsprop
-    from theory.symbols import beta, beta_1, beta_2, epsilon, eta
-    from theory.symbols import t as t_sym
 
     d_adam = ctx.derivation("adam_bias_correction")
     d_rms = ctx.derivation("rmsprop")
@@ -95,8 +96,6 @@ def _adaptive_checks(ctx: ReportContext) -> list[Check]:
 
 def sec_paths(ctx: ReportContext) -> SectionResult:
     """Figure 5: optimizer paths on Beale's function and an anisotropic quadratic."""
-    from analysis import landscapes
-    from analysis.optimizers import adam, ecd, gd, momentum, nesterov, rmsprop, run
     from analysis.plots.optimization import plot_paths
 
     n = 2000 if ctx.quick else 5000

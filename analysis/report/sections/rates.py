@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from analysis.quadratics import QuadraticProblem, iterations_to_tolerance
 from analysis.report.common import derivations_markdown, fmt, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.symbols import epsilon, kappa
 
 __all__ = ["sec_rates"]
 
@@ -14,8 +16,6 @@ __all__ = ["sec_rates"]
 def sec_rates(ctx: ReportContext) -> SectionResult:
     """Figure 3: iterations to tolerance against kappa for GD, momentum and Nesterov."""
     from analysis.plots.optimization import plot_iterations
-    from analysis.quadratics import QuadraticProblem, iterations_to_tolerance
-    from theory.symbols import epsilon, kappa
 
     d_gd = ctx.derivation("gd_convergence_rate")
     d_hb = ctx.derivation("heavy_ball")

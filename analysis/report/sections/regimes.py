@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from analysis.optimizers import gd, newton, run
 from analysis.report.common import derivations_markdown, fmt, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.symbols import eta, lam
 
 __all__ = ["sec_regimes"]
 
@@ -31,9 +33,7 @@ def _behaviour(traj: np.ndarray) -> str:
 
 def sec_regimes(ctx: ReportContext) -> SectionResult:
     """Figure 1: the learning-rate regimes on a 1-D quadratic; Newton's step."""
-    from analysis.optimizers import gd, newton, run
     from analysis.plots.optimization import plot_lr_regimes
-    from theory.symbols import eta, lam
 
     d_reg = ctx.derivation("learning_rate_regimes")
     md = derivations_markdown(ctx, ["learning_rate_regimes", "newton_step"])

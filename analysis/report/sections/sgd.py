@@ -8,18 +8,18 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
+from analysis import landscapes
+from analysis.optimizers import gd, run, run_minibatch, sgd
 from analysis.report.common import derivations_markdown, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.optimization import batch, n_data, sigma
 
 __all__ = ["sec_sgd"]
 
 
 def sec_sgd(ctx: ReportContext) -> SectionResult:
     """Figure 6: SGD with mini-batches; the mini-batch variance by exhaustive enumeration."""
-    from analysis import landscapes
-    from analysis.optimizers import gd, run, run_minibatch, sgd
     from analysis.plots.optimization import plot_sgd_losses
-    from theory.optimization import batch, n_data, sigma
 
     d = ctx.derivation("sgd_minibatch")
     checks = []

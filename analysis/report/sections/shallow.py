@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+from analysis.networks import ReLUNetwork
+from analysis.regions import count_regions
 from analysis.report.common import derivations_markdown, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.networks import max_regions_shallow, shallow_parameter_count
 
 __all__ = ["lecture_network", "sec_shallow"]
 
@@ -20,7 +23,6 @@ def lecture_network():  # noqa: ANN201
     >>> net.n_parameters, net.activation_pattern([2])
     (10, ((True, False, True),))
     """
-    from analysis.networks import ReLUNetwork
 
     return ReLUNetwork(
         [[[F(1, 2)], [F(-1)], [F(1)]], [[F(2), F(-1), F(-5, 2)]]],
@@ -39,10 +41,7 @@ def _n_torch_params(net) -> int | None:  # noqa: ANN001
 
 def sec_shallow(ctx: ReportContext) -> SectionResult:
     """Figure 7: a shallow 1-input network as in the lecture."""
-    from analysis.networks import ReLUNetwork
     from analysis.plots.networks import plot_shallow_1d
-    from analysis.regions import count_regions
-    from theory.networks import max_regions_shallow, shallow_parameter_count
 
     net = lecture_network()
     checks = []

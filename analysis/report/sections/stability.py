@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from analysis.quadratics import QuadraticProblem, divergence_threshold
 from analysis.report.common import derivations_markdown, fmt, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.symbols import lambda_max
 
 __all__ = ["sec_stability"]
 
@@ -14,8 +16,6 @@ __all__ = ["sec_stability"]
 def sec_stability(ctx: ReportContext) -> SectionResult:
     """Figure 2: measured divergence thresholds against 2/lambda_max on random Hessians."""
     from analysis.plots.optimization import plot_thresholds
-    from analysis.quadratics import QuadraticProblem, divergence_threshold
-    from theory.symbols import lambda_max
 
     d = ctx.derivation("gd_stability")
     eta_max = sympy.lambdify(lambda_max, d.results["eta_max"])

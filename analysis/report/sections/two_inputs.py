@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+from analysis.networks import ReLUNetwork
+from analysis.regions import count_regions, region_graph
 from analysis.report.common import new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
+from theory.networks import max_regions_shallow, serra_upper_bound
 
 __all__ = ["sec_two_inputs"]
 
 
 def sec_two_inputs(ctx: ReportContext) -> SectionResult:
     """Figure 9: a 2-input network's regions coloured by pattern, shallow and deep."""
-    from analysis.networks import ReLUNetwork
     from analysis.plots.regions import plot_regions_2d
-    from analysis.regions import count_regions, region_graph
-    from theory.networks import max_regions_shallow, serra_upper_bound
 
     checks = []
     box = [(-3, 3), (-3, 3)]

@@ -50,6 +50,7 @@ from analysis.regions.domain import Box, normalize_domain
 from analysis.regions.exact.feasibility import interior_point as _lp_interior_point
 from analysis.regions.limits import Limits, RegionLimitExceeded
 from analysis.regions.types import Inequality, Region
+from theory.symbols import t as t_default
 
 __all__ = [
     "DEFAULT_MAX_FLATS",
@@ -422,8 +423,6 @@ def characteristic_polynomial(
     t*(t - 2)*(t - 1)
     """
     if t is None:
-        from theory.symbols import t as t_default
-
         t = t_default
     d = net.input_dim
     expr = sum(

@@ -41,6 +41,7 @@ import numpy as np
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+from analysis.regions.methods.oned.certified import count_float_filtered
 
 __all__ = ["outer_breakpoints"]
 
@@ -393,7 +394,6 @@ def _expand(eng: _Engine, l: int, H0, H1, G):
 
 def _float_filtered(eng: _Engine, lo: Fraction, hi: Fraction, acc: _Acc, chunk: int) -> None:
     """Activation count on ``[lo, hi]`` by the certified float filter, exact where unsure."""
-    from analysis.regions.methods.oned.certified import count_float_filtered
 
     def exact_count(l: int, rows0: list, rows1: list) -> None:
         H0 = _to_i64(_normalize(np.array(rows0, dtype=object)))
