@@ -43,11 +43,8 @@ from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box, normalize_domain
 from analysis.regions.graph import connect_regions, linear_components
 from analysis.regions.limits import Limits, validate_limits
-from analysis.regions.methods import brute
-from analysis.regions.methods.arrangement import zaslavsky as arrangement
-from analysis.regions.methods.lp import subdivision as lp_method
-from analysis.regions.methods.oned import breakpoints as oned
-from analysis.regions.methods.polygon import polygons as polygon2d
+from analysis.regions.methods import AUTO_COUNT, AUTO_ENUMERATE, TABLE
+from analysis.regions.methods.arrangement.zaslavsky import LatticeTooLarge
 from analysis.regions.types import Region
 
 __all__ = [
@@ -76,10 +73,14 @@ def _check(net: Any, domain: Any, kind: str, method: str) -> Box | None:
     return normalize_domain(domain, net.input_dim)
 
 
-def choose_method(net: ReLUNetwork, domain: Any = None, method: str = "auto") -> str:
+def choose_method(
+    net: ReLUNetwork, domain: Any = None, method: str = "auto", purpose: str = "count"
+) -> str:
     """The method that ``method="auto"`` uses for ``net`` on ``domain`` (or check a name).
 
-    Raises ``ValueError`` when a named method does not apply to the network.
+    ``purpose`` is ``"count"`` or ``"enumerate"`` (see
+    :data:`~analysis.regions.methods.AUTO_COUNT`). Raises ``ValueError`` when a named method
+    does not apply to the network, with the reason.
 
     >>> from analysis.networks import ReLUNetwork
     >>> choose_method(ReLUNetwork([[[1, 2, 3], [0, 1, 1]], [[1, 1]], [[1]]],
@@ -87,23 +88,12 @@ def choose_method(net: ReLUNetwork, domain: Any = None, method: str = "auto") ->
     'lp'
     """
     box = _check(net, domain, "activation", method)
-    d, depth = net.input_dim, net.depth
     if method == "auto":
-        if d == 1:
-            return "oned"
-        if depth == 1:
-            return "arrangement"
-        if d == 2 and box is not None:
-            return "polygon"
-        return "lp"
-    if method == "oned" and d != 1:
-        raise ValueError(f"method 'oned' needs a network with 1 input, this one has {d}")
-    if method == "arrangement" and depth != 1:
-        raise ValueError(f"method 'arrangement' needs 1 hidden layer, this network has {depth}")
-    if method == "polygon" and d != 2:
-        raise ValueError(f"method 'polygon' needs a network with 2 inputs, this one has {d}")
-    if method == "polygon" and box is None:
-        raise ValueError("method 'polygon' needs a box domain; for all of R^2 use method='lp'")
+        order = AUTO_COUNT if purpose == "count" else AUTO_ENUMERATE
+        return next(m for m in order if TABLE[m].applies(net, box) is None)
+    reason = TABLE[method].applies(net, box)
+    if reason is not None:
+        raise ValueError(reason)
     return method
 
 
@@ -158,26 +148,6 @@ def _refuse_early(net: ReLUNetwork, domain: Any, limits: Limits) -> None:
         limits.check(first_layer_lower_bound(net, domain))
 
 
-def _iter(net: ReLUNetwork, domain: Any, m: str, limits: Limits, rest: dict) -> Iterator[Region]:
-    """The regions by method ``m``; the methods check the limits inside, here per region."""
-    if m == "lp":
-        yield from lp_method.iter_regions_lp(net, domain, limits=limits)
-        return
-    if m == "polygon":
-        yield from polygon2d.iter_regions_polygon(net, domain, limits=limits)
-        return
-    if m == "oned":
-        source: Iterator[Region] = oned.iter_regions_1d(net, domain)
-    elif m == "arrangement":
-        source = arrangement.iter_regions_arrangement(net, domain, limits=limits)
-    else:
-        kw = {"max_units": rest["max_units"]} if "max_units" in rest else {}
-        source = brute.iter_regions_brute(net, domain, limits=limits, **kw)
-    for region in source:
-        limits.tick()
-        yield region
-
-
 def iter_regions(
     net: ReLUNetwork, domain: Any = None, method: str = "auto", **opts: Any
 ) -> Iterator[Region]:
@@ -209,28 +179,24 @@ def iter_regions(
     >>> sorted(r.pattern for r in iter_regions(net, [(-1, 1), (0, 1)]))
     [((False, True),), ((True, True),)]
     """
-    _check(net, domain, "activation", method)
+    box = _check(net, domain, "activation", method)
     limits, rest = _split_opts(opts)
-    m = choose_method(net, domain, method)
-    if method == "auto" and m == "arrangement":
-        m = "lp"  # the lattice counts; cell by cell, the layer-wise subdivision is faster
+    m = choose_method(net, domain, method, purpose="enumerate")
     limits.phase("activation regions")
     _refuse_early(net, domain, limits)
-    yield from _iter(net, domain, m, limits, rest)
+    yield from TABLE[m].iterate(net, box, limits, **rest)
 
 
 def _enumerate(
     net: ReLUNetwork, domain: Any, method: str, limits: Limits, **opts: Any
 ) -> list[Region]:
     """:func:`enumerate_regions` under an existing :class:`Limits`."""
-    _check(net, domain, "activation", method)
+    box = _check(net, domain, "activation", method)
     _, rest = _split_opts(opts)
-    m = choose_method(net, domain, method)
-    if method == "auto" and m == "arrangement":
-        m = "lp"
+    m = choose_method(net, domain, method, purpose="enumerate")
     limits.phase("activation regions")
     _refuse_early(net, domain, limits)
-    return list(_iter(net, domain, m, limits, rest))
+    return list(TABLE[m].iterate(net, box, limits, **rest))
 
 
 def enumerate_regions(
@@ -244,41 +210,6 @@ def enumerate_regions(
     [(((Fraction(-1, 1),),), (Fraction(0, 1),)), (((Fraction(1, 1),),), (Fraction(0, 1),))]
     """
     return list(iter_regions(net, domain, method, **opts))
-
-
-def _count(net: ReLUNetwork, domain: Any, m: str, auto: bool, limits: Limits, rest: dict) -> int:
-    executor = rest.get("executor")
-    if m == "oned":
-        return oned.count_regions_1d(
-            net,
-            domain,
-            max_regions=limits.max_regions,
-            time_budget=limits.time_budget,
-            progress=limits.progress,
-            executor=executor,
-        )
-    if m == "arrangement":
-        try:
-            return arrangement.count_arrangement(net, domain, limits=limits)
-        except arrangement.LatticeTooLarge:
-            if not auto:
-                raise
-            m = "lp"  # too many flats to list: subdivide instead, under the same limits
-    if m == "lp":
-        kw = {"chunks": rest["chunks"]} if "chunks" in rest else {}
-        return lp_method.count_regions_lp(net, domain, executor=executor, limits=limits, **kw)
-    if m == "polygon":
-        if executor is not None:
-            return polygon2d.count_regions_polygon(
-                net,
-                domain,
-                limits.max_regions,
-                limits.time_budget,
-                limits.progress,
-                executor=executor,
-            )
-        return polygon2d.count_regions_polygon(net, domain, limits=limits)
-    return sum(1 for _ in _iter(net, domain, "brute", limits, rest))
 
 
 def count_regions(
@@ -318,26 +249,26 @@ def count_regions(
     >>> count_regions(net), count_regions(net, method="lp"), count_regions(net, method="brute")
     (7, 7, 7)
     """
-    _check(net, domain, kind, method)
+    box = _check(net, domain, kind, method)
     limits, rest = _split_opts(opts)
     m = choose_method(net, domain, method)
     _refuse_early(net, domain, limits)
-    if kind == "linear":
-        if m == "oned":
-            return oned.count_regions_1d(
-                net,
-                domain,
-                kind="linear",
-                max_regions=limits.max_regions,
-                time_budget=limits.time_budget,
-                progress=limits.progress,
-                executor=rest.get("executor"),
-            )
-        if method == "auto" and m == "arrangement":
-            m = "lp"
-        return linear_components(region_graph(net, domain, m, limits=limits, **rest))
     limits.phase("activation regions")
-    return _count(net, domain, m, method == "auto", limits, rest)
+    try:
+        n = TABLE[m].count(net, box, limits, kind, **rest)
+    except LatticeTooLarge:
+        if method != "auto":
+            raise
+        m = "lp"  # too many flats to list: subdivide instead, under the same limits
+        n = TABLE[m].count(net, box, limits, kind, **rest)
+    if n is not None:
+        return n
+    # linear regions: the components of the region graph with equal affine maps
+    if method == "auto":
+        m = choose_method(net, domain, method, purpose="enumerate")
+    regions = list(TABLE[m].iterate(net, box, limits, **rest))
+    limits.phase("region graph")
+    return linear_components(connect_regions(net, box, regions, limits))
 
 
 def region_graph(

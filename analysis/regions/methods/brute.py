@@ -179,3 +179,38 @@ def count_regions_brute(
     1
     """
     return sum(1 for _ in iter_regions_brute(net, domain, max_units=max_units))
+
+
+# ---------------------------------------------------------------- the method's shape
+# Every method module has ``applies(net, box)``, ``iterate(net, box, limits, **opts)`` and
+# ``count(net, box, limits, kind, executor, **opts)``; see :mod:`analysis.regions.methods`.
+
+
+def applies(net: ReLUNetwork, box: Any) -> str | None:
+    """``None``: brute force applies to every network (``max_units`` refuses large ones)."""
+    return None
+
+
+def iterate(
+    net: ReLUNetwork, box: Any, limits: Limits, max_units: int | None = None, **opts: Any
+) -> Iterator[Region]:
+    """The regions of every feasible pattern, under ``limits``."""
+    kw = {} if max_units is None else {"max_units": max_units}
+    for region in iter_regions_brute(net, box, limits=limits, **kw):
+        limits.tick()
+        yield region
+
+
+def count(
+    net: ReLUNetwork,
+    box: Any,
+    limits: Limits,
+    kind: str = "activation",
+    executor: Any = None,
+    max_units: int | None = None,
+    **opts: Any,
+) -> int | None:
+    """The exact count of activation regions (``None`` for ``kind="linear"``)."""
+    if kind != "activation":
+        return None
+    return sum(1 for _ in iterate(net, box, limits, max_units=max_units))

@@ -543,3 +543,38 @@ def iter_regions_arrangement(
         )
         c = tuple(sum((W1[o, j] * B0[j] for j in on), B1[o]) for o in range(W1.shape[0]))
         yield Region(pattern, tuple(pt), tuple(ineqs) + tuple(box_ineqs), A, c)
+
+
+# ---------------------------------------------------------------- the method's shape
+# Every method module has ``applies(net, box)``, ``iterate(net, box, limits, **opts)`` and
+# ``count(net, box, limits, kind, executor, **opts)``; see :mod:`analysis.regions.methods`.
+
+
+def applies(net: ReLUNetwork, box: Any) -> str | None:
+    """Why the method does not apply, or ``None`` (it needs exactly one hidden layer)."""
+    k = net.depth
+    return None if k == 1 else f"method 'arrangement' needs 1 hidden layer, this network has {k}"
+
+
+def iterate(net: ReLUNetwork, box: Any, limits: Limits, **opts: Any) -> Iterator[Region]:
+    """The regions cell by cell (incremental arrangement), under ``limits``."""
+    for region in iter_regions_arrangement(net, box, limits=limits):
+        limits.tick()
+        yield region
+
+
+def count(
+    net: ReLUNetwork,
+    box: Any,
+    limits: Limits,
+    kind: str = "activation",
+    executor: Any = None,
+    **opts: Any,
+) -> int | None:
+    """The lattice count of activation regions (``None`` for ``kind="linear"``: use the graph).
+
+    Raises :class:`LatticeTooLarge` when the lattice has too many flats to list.
+    """
+    if kind != "activation":
+        return None
+    return count_arrangement(net, box, limits=limits)

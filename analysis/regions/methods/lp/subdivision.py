@@ -263,3 +263,35 @@ def count_regions_lp(
         for fut in futures:
             fut.cancel()
     return limits.found - before
+
+
+# ---------------------------------------------------------------- the method's shape
+# Every method module has ``applies(net, box)``, ``iterate(net, box, limits, **opts)`` and
+# ``count(net, box, limits, kind, executor, **opts)``; see :mod:`analysis.regions.methods`.
+
+
+def applies(net: ReLUNetwork, box: Any) -> str | None:
+    """``None``: the layer-wise subdivision applies to every network and domain."""
+    return None
+
+
+def iterate(net: ReLUNetwork, box: Any, limits: Limits, **opts: Any) -> Iterator[Region]:
+    """The regions depth first, under ``limits``."""
+    return iter_regions_lp(net, box, limits=limits)
+
+
+def count(
+    net: ReLUNetwork,
+    box: Any,
+    limits: Limits,
+    kind: str = "activation",
+    executor: Executor | None = None,
+    chunks: int | None = None,
+    **opts: Any,
+) -> int | None:
+    """The exact count of activation regions (``None`` for ``kind="linear"``)."""
+    if kind != "activation":
+        return None
+    return count_regions_lp(
+        net, box, executor=executor, limits=limits, chunks=16 if chunks is None else chunks
+    )

@@ -44,7 +44,7 @@ import numpy as np
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import normalize_domain
-from analysis.regions.limits import validate_limits
+from analysis.regions.limits import Limits, validate_limits
 from analysis.regions.methods.oned.engine import (
     _Acc,
     _Engine,
@@ -388,3 +388,41 @@ def _count(
         for fut in futures:
             fut.cancel()
     return total
+
+
+# ---------------------------------------------------------------- the method's shape
+# Every method module has ``applies(net, box)``, ``iterate(net, box, limits, **opts)`` and
+# ``count(net, box, limits, kind, executor, **opts)``; see :mod:`analysis.regions.methods`.
+
+
+def applies(net: ReLUNetwork, box: Any) -> str | None:
+    """Why the method does not apply to ``net`` on ``box``, or ``None`` (it needs 1 input)."""
+    d = net.input_dim
+    return None if d == 1 else f"method 'oned' needs a network with 1 input, this one has {d}"
+
+
+def iterate(net: ReLUNetwork, box: Any, limits: Limits, **opts: Any) -> Iterator[Region]:
+    """The regions, one at a time, under ``limits``."""
+    for region in iter_regions_1d(net, box):
+        limits.tick()
+        yield region
+
+
+def count(
+    net: ReLUNetwork,
+    box: Any,
+    limits: Limits,
+    kind: str = "activation",
+    executor: Any = None,
+    **opts: Any,
+) -> int | None:
+    """The exact count (both kinds: the 1-D method merges linear pieces itself)."""
+    return count_regions_1d(
+        net,
+        box,
+        kind,
+        max_regions=limits.max_regions,
+        time_budget=limits.time_budget,
+        progress=limits.progress,
+        executor=executor,
+    )

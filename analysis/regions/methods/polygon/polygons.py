@@ -346,3 +346,40 @@ def _count_parallel(
             raise type(exc)(str(exc), lower_bound=total) from exc
         raise
     return total
+
+
+# ---------------------------------------------------------------- the method's shape
+# Every method module has ``applies(net, box)``, ``iterate(net, box, limits, **opts)`` and
+# ``count(net, box, limits, kind, executor, **opts)``; see :mod:`analysis.regions.methods`.
+
+
+def applies(net: ReLUNetwork, box: Any) -> str | None:
+    """Why the method does not apply, or ``None`` (it needs 2 inputs and a box)."""
+    if net.input_dim != 2:
+        return f"method 'polygon' needs a network with 2 inputs, this one has {net.input_dim}"
+    if box is None:
+        return "method 'polygon' needs a box domain; for all of R^2 use method='lp'"
+    return None
+
+
+def iterate(net: ReLUNetwork, box: Any, limits: Limits, **opts: Any) -> Iterator[Region]:
+    """The regions as exact polygons' :class:`Region` records, under ``limits``."""
+    return iter_regions_polygon(net, box, limits=limits)
+
+
+def count(
+    net: ReLUNetwork,
+    box: Any,
+    limits: Limits,
+    kind: str = "activation",
+    executor: Executor | None = None,
+    **opts: Any,
+) -> int | None:
+    """The exact count of activation regions (``None`` for ``kind="linear"``)."""
+    if kind != "activation":
+        return None
+    if executor is not None:
+        return count_regions_polygon(
+            net, box, limits.max_regions, limits.time_budget, limits.progress, executor=executor
+        )
+    return count_regions_polygon(net, box, limits=limits)
