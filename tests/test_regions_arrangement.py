@@ -19,7 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.networks import ReLUNetwork
-from analysis.regions.exact.linalg import det, interior_point, nullspace, rank, rref, solve
+from analysis.regions.exact.linalg import (
+    det,
+    nullspace,
+    rank,
+    reference_interior_point,
+    rref,
+    solve,
+)
 from analysis.regions.methods.arrangement.zaslavsky import (
     arrangement_hyperplanes,
     characteristic_polynomial,
@@ -57,7 +64,7 @@ def brute_force_count(net: ReLUNetwork, box=None) -> int:
     for signs in itertools.product((1, -1), repeat=len(planes_l)):
         G = [[-s * v for v in p[:-1]] for s, p in zip(signs, planes_l)] + extra_G
         h = [s * p[-1] for s, p in zip(signs, planes_l)] + extra_h
-        if not G or interior_point(G, h, d) is not None:
+        if not G or reference_interior_point([[-v for v in r] for r in G], h, d) is not None:
             count += 1
     return count
 

@@ -28,12 +28,10 @@ from analysis.optimizers.transforms import (
     bias_correction,
     chain,
     identity,
-    nesterov_trace,
     scale,
     scale_by_adagrad,
     scale_by_adam,
     scale_by_rms,
-    torch_trace,
     trace,
 )
 
@@ -57,8 +55,6 @@ __all__ = [
     "identity",
     "scale",
     "trace",
-    "nesterov_trace",
-    "torch_trace",
     "scale_by_rms",
     "scale_by_adam",
     "scale_by_adagrad",

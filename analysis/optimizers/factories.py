@@ -22,12 +22,10 @@ from analysis.optimizers.transforms import (
     chain,
     check_positive,
     check_probability,
-    nesterov_trace,
     scale,
     scale_by_adagrad,
     scale_by_adam,
     scale_by_rms,
-    torch_trace,
     trace,
 )
 
@@ -108,7 +106,7 @@ def momentum(eta: float, gamma: float, *, convention: str = "lecture") -> Optimi
     eta = check_positive("eta", eta)
     gamma = check_probability("gamma", gamma)
     if _check_convention(convention) == "torch":
-        return chain(torch_trace(gamma), scale(-eta))
+        return chain(trace(gamma), scale(-eta))
     return chain(trace(gamma, input_scale=eta), scale(-1.0))
 
 
@@ -143,8 +141,8 @@ def nesterov(eta: float, gamma: float, *, convention: str = "lecture") -> Optimi
     eta = check_positive("eta", eta)
     gamma = check_probability("gamma", gamma)
     if _check_convention(convention) == "torch":
-        return chain(torch_trace(gamma, nesterov=True), scale(-eta))
-    return chain(nesterov_trace(gamma, input_scale=eta), scale(-1.0))
+        return chain(trace(gamma, nesterov=True), scale(-eta))
+    return chain(trace(gamma, input_scale=eta, nesterov=True), scale(-1.0))
 
 
 def rmsprop(

@@ -26,8 +26,6 @@ __all__ = [
     "identity",
     "scale",
     "trace",
-    "nesterov_trace",
-    "torch_trace",
     "scale_by_rms",
     "scale_by_adam",
     "scale_by_adagrad",
@@ -149,12 +147,16 @@ def scale(factor: float) -> Optimizer:
     return Optimizer(lambda theta: None, lambda g, s, th: (f * np.asarray(g, dtype=float), s))
 
 
-def trace(gamma: float, *, input_scale: float = 1.0) -> Optimizer:
+def trace(gamma: float, *, input_scale: float = 1.0, nesterov: bool = False) -> Optimizer:
     """Running sum of gradients (the lecture's velocity): :math:`v_t = \\gamma v_{t-1} + c g_t`.
 
-    ``input_scale`` is ``c`` (the lecture puts :math:`\\eta` here: ``trace(gamma, input_scale=eta)``
-    followed by ``scale(-1)`` is exactly :math:`v_t = \\gamma v_{t-1} + \\eta g_t`,
-    :math:`\\theta_{t+1} = \\theta_t - v_t`).
+    Outputs :math:`v_t`, or with ``nesterov`` the look-ahead :math:`\\gamma v_t + c g_t`.
+    ``input_scale`` is ``c``: the lecture puts :math:`\\eta` there (``trace(gamma,
+    input_scale=eta)`` followed by ``scale(-1)`` is exactly :math:`v_t = \\gamma v_{t-1} +
+    \\eta g_t`, :math:`\\theta_{t+1} = \\theta_t - v_t`); torch.optim.SGD's momentum buffer
+    :math:`b_t = \\mu b_{t-1} + g_t` (dampening 0, :math:`b_1 = g_1 = \\mu \\cdot 0 + g_1`) is
+    ``trace(mu)``, and its Nesterov output :math:`g_t + \\mu b_t` is ``trace(mu,
+    nesterov=True)``; torch then steps by :math:`-\\mathrm{lr}` times the output.
 
     >>> import numpy as np
     >>> tr = trace(0.5)
@@ -163,62 +165,18 @@ def trace(gamma: float, *, input_scale: float = 1.0) -> Optimizer:
     >>> out, s = tr.update(np.ones(1), s, np.zeros(1))
     >>> out
     array([1.5])
-    """
-    c = float(input_scale)
-
-    def init(theta: Array) -> TraceState:
-        return TraceState(np.zeros_like(np.asarray(theta, dtype=float)))
-
-    def update(grad: Array, state: TraceState, theta: Array) -> tuple[Array, TraceState]:
-        v = gamma * state.v + c * grad
-        return v, TraceState(v)
-
-    return Optimizer(init, update)
-
-
-def nesterov_trace(gamma: float, *, input_scale: float = 1.0) -> Optimizer:
-    """Nesterov's trace: outputs :math:`\\gamma v_t + c g_t`, :math:`v_t = \\gamma v_{t-1} + c g_t`.
-
-    With ``c = eta`` and a final ``scale(-1)`` this is the look-ahead form of the lecture's
-    Nesterov update, with the gradient taken at the current iterate (see
-    :func:`analysis.optimizers.nesterov`).
-
-    >>> import numpy as np
-    >>> tr = nesterov_trace(0.5)
-    >>> tr.update(np.ones(1), tr.init(np.zeros(1)), np.zeros(1))[0]
-    array([1.5])
-    """
-    c = float(input_scale)
-
-    def init(theta: Array) -> TraceState:
-        return TraceState(np.zeros_like(np.asarray(theta, dtype=float)))
-
-    def update(grad: Array, state: TraceState, theta: Array) -> tuple[Array, TraceState]:
-        v = gamma * state.v + c * grad
-        return gamma * v + c * grad, TraceState(v)
-
-    return Optimizer(init, update)
-
-
-def torch_trace(mu: float, *, nesterov: bool = False) -> Optimizer:
-    """torch.optim.SGD's momentum buffer: :math:`b_t = \\mu b_{t-1} + g_t` (dampening 0).
-
-    Outputs :math:`b_t`, or :math:`g_t + \\mu b_t` when ``nesterov``; torch then steps by
-    :math:`-\\mathrm{lr}` times this. torch sets :math:`b_1 = g_1`, which equals
-    :math:`\\mu \\cdot 0 + g_1`.
-
-    >>> import numpy as np
-    >>> tr = torch_trace(0.9, nesterov=True)
+    >>> tr = trace(0.9, nesterov=True)
     >>> tr.update(np.ones(1), tr.init(np.zeros(1)), np.zeros(1))[0]
     array([1.9])
     """
+    c = float(input_scale)
 
     def init(theta: Array) -> TraceState:
         return TraceState(np.zeros_like(np.asarray(theta, dtype=float)))
 
     def update(grad: Array, state: TraceState, theta: Array) -> tuple[Array, TraceState]:
-        b = mu * state.v + grad
-        return (grad + mu * b if nesterov else b), TraceState(b)
+        v = gamma * state.v + c * grad
+        return (gamma * v + c * grad if nesterov else v), TraceState(v)
 
     return Optimizer(init, update)
 

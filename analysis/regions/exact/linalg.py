@@ -23,7 +23,15 @@ from typing import Any
 
 from analysis.exact import to_fraction
 
-__all__ = ["as_fraction_matrix", "rref", "rank", "solve", "nullspace", "det", "interior_point"]
+__all__ = [
+    "as_fraction_matrix",
+    "rref",
+    "rank",
+    "solve",
+    "nullspace",
+    "det",
+    "reference_interior_point",
+]
 
 Matrix = list[list[Fraction]]
 
@@ -209,10 +217,15 @@ def det(M: Any) -> Fraction:
     return d
 
 
-def interior_point(G: Any, h: Sequence[Any], n: int | None = None) -> list[Fraction] | None:
-    """An exact point ``y`` with ``G y < h`` strictly in every row, or ``None`` if none exists.
+def reference_interior_point(
+    A: Any, b: Sequence[Any], n: int | None = None
+) -> list[Fraction] | None:
+    """An exact point ``y`` with ``A y + b > 0`` in every row, or ``None`` if none exists.
 
-    Decided by an exact simplex method in rational arithmetic (Bland's rule, so it always
+    The same question and sign convention as :func:`analysis.regions.exact.feasibility.
+    interior_point`, answered by separate code (no floats at all), so that brute force and the
+    tests have an independent reference. With ``G = -A`` and ``h = b`` (``G y < h``) it is
+    decided by an exact simplex method in rational arithmetic (Bland's rule, so it always
     terminates) on the homogenised problem
 
     .. math:: \\max s \\;\\text{s.t.}\\; G y - h \\tau + s \\mathbf{1} \\le 0,\\;
@@ -223,10 +236,10 @@ def interior_point(G: Any, h: Sequence[Any], n: int | None = None) -> list[Fract
 
     Parameters
     ----------
-    G : sequence of rows
+    A : sequence of rows
         ``m x n`` constraint matrix (``m`` may be 0; then pass ``n``).
-    h : sequence
-        Right-hand sides, length ``m``.
+    b : sequence
+        Constants, length ``m``.
     n : int, optional
         Number of unknowns, needed only when ``G`` has no rows.
 
@@ -236,20 +249,20 @@ def interior_point(G: Any, h: Sequence[Any], n: int | None = None) -> list[Fract
 
     Examples
     --------
-    >>> y = interior_point([[1, 0], [0, 1], [-1, -1]], [1, 1, 0])   # x<1, y<1, x+y>0
+    >>> y = reference_interior_point([[-1, 0], [0, -1], [1, 1]], [1, 1, 0])  # x<1, y<1, x+y>0
     >>> y is not None and y[0] < 1 and y[1] < 1 and y[0] + y[1] > 0
     True
-    >>> interior_point([[1], [-1]], [0, 0]) is None                  # x < 0 and x > 0
+    >>> reference_interior_point([[-1], [1]], [0, 0]) is None          # x < 0 and x > 0
     True
     """
-    rows = as_fraction_matrix(G, "G")
-    rhs = [to_fraction(v, "h") for v in h]
+    rows = [[-v for v in r] for r in as_fraction_matrix(A, "A")]  # G = -A
+    rhs = [to_fraction(v, "b") for v in b]
     if len(rhs) != len(rows):
-        raise ValueError(f"interior_point: G has {len(rows)} rows but h has {len(rhs)}")
+        raise ValueError(f"reference_interior_point: A has {len(rows)} rows but b has {len(rhs)}")
     if rows:
         n = len(rows[0])
     elif n is None:
-        raise ValueError("interior_point: G has no rows; pass n, the number of unknowns")
+        raise ValueError("reference_interior_point: A has no rows; pass n, the number of unknowns")
     if not rows:
         return [Fraction(0)] * n
     m = len(rows)

@@ -6,8 +6,8 @@ so the set of inputs with pattern ``s`` is ``{x : z_u(x) > 0 for active u, z_u(x
 inactive u}``: a convex polyhedron. It is full-dimensional iff the *strict* system (``< 0``
 for inactive units whose ``z_u`` is not constant; a constant ``z_u`` must be ``> 0`` if active
 and ``<= 0`` if inactive) has a solution, which is decided exactly by the rational simplex
-:func:`analysis.regions.exact.linalg.interior_point` (a different LP formulation and code from the
-one in :mod:`analysis.regions.exact.feasibility`, which the "lp" method uses).
+:func:`analysis.regions.exact.linalg.reference_interior_point` (a different LP formulation and
+code from the one in :mod:`analysis.regions.exact.feasibility`, which the "lp" method uses).
 
 Patterns are visited unit by unit, depth first; a prefix whose system is infeasible is
 skipped with all its extensions (they are infeasible too), so every one of the ``2^N``
@@ -27,7 +27,7 @@ from typing import Any
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import normalize_domain
-from analysis.regions.exact.linalg import interior_point
+from analysis.regions.exact.linalg import reference_interior_point
 from analysis.regions.limits import Limits
 from analysis.regions.types import Inequality, Region
 
@@ -94,7 +94,7 @@ def iter_regions_brute(
     def feasible(cons: list) -> list[Fraction] | None:
         if not cons:
             return [zero] * d
-        return interior_point([[-a for a in r] for r, _, _ in cons], [b for _, b, _ in cons], d)
+        return reference_interior_point([r for r, _, _ in cons], [b for _, b, _ in cons], d)
 
     def layer_z(P: list, q: list, l: int) -> tuple[list, list]:
         W, B = net.exact_weights[l], net.exact_biases[l]
