@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.checks import Check
 from analysis.constructions import general_position_shallow, max_regions_network
 from analysis.networks import ReLUNetwork
 from analysis.regions.checks import (
     STATUSES,
-    CheckRow,
     lecture_check,
     lecture_check_family,
     to_markdown,
@@ -134,5 +134,5 @@ def test_bad_input():
         lecture_check(net, kind="regions")
     with pytest.raises(ValueError, match="count"):
         lecture_check(net, count=0)
-    row = CheckRow("c", "1", 1, 1, "exact", "equality")
+    row = Check.of_count("c", "1", 1, 1, "exact")
     assert row.ok

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.networks import ReLUNetwork
+from theory.claims import Kind
 from theory.derivation import derive, registered
 from theory.networks import (
     deep_parameter_count,
@@ -154,7 +155,7 @@ def test_deep_regions_1d_derivation():
     d = derive("deep_regions_1d")
     assert d["equal_widths"] == (D + 1) ** K  # claim: equality with the lecture's (D+1)^K
     assert d["shallow"] == D + 1  # claim: equality
-    assert d.claims["equal_widths"].startswith("upper bound")
+    assert d.claims["equal_widths"].kind is Kind.UPPER_BOUND
 
 
 def test_width_one_derivation():

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from analysis.cli import main
 from theory import optimization as opt
+from theory.claims import Kind
 from theory.derivation import Derivation, registered
 from theory.symbols import (
     Delta_t,
@@ -141,7 +142,8 @@ def test_result_equals_lecture_formula(name: str, key: str, expected: sympy.Expr
 
 
 def test_claims_say_which_kind() -> None:
-    assert D("gd_convergence_rate").claims["iterations_asymptote"] == "asymptote"
+    claim = D("gd_convergence_rate").claims["iterations_asymptote"]
+    assert claim.kind is Kind.ASYMPTOTE and "kappa -> oo" in claim.limit  # which limit, said
 
 
 def test_heavy_ball_stability_and_critical_values_symbolic() -> None:

@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 import sympy
 
+from theory.claims import Claim, Kind, as_kind
+
 __all__ = ["Derivation", "register", "registered", "derive", "latex"]
 
 T = TypeVar("T")
@@ -55,9 +57,10 @@ class Derivation:
         Premises and conditions under which the results hold.
     references : list of str
         Lecture slide or paper each result comes from.
-    claims : dict of str to str
-        For a result name, which kind of claim it is ("exact", "upper bound", "lower bound",
-        "asymptote") when that is not plain equality.
+    claims : dict of str to Claim
+        For a result name, which kind of claim it is (:class:`theory.claims.Claim`: exact,
+        upper bound, lower bound, asymptote with its limit, empirical) and its conditions,
+        when that is not plain equality.
     name : str
         Registry name (the function that builds it), used by ``physml derive NAME``.
     """
@@ -67,7 +70,7 @@ class Derivation:
     results: dict[str, Any] = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
-    claims: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
     name: str = ""
 
     def step(self, text: str, obj: T = None) -> T:  # type: ignore[assignment]
@@ -79,13 +82,18 @@ class Derivation:
         """Record a prose-only step (a remark the reader needs)."""
         self.steps.append((text, None))
 
-    def result(self, key: str, value: T, text: str | None = None, claim: str | None = None) -> T:
-        """Store a named result (and record it as a step when ``text`` is given)."""
+    def result(
+        self, key: str, value: T, text: str | None = None, claim: Claim | Kind | None = None
+    ) -> T:
+        """Store a named result (and record it as a step when ``text`` is given).
+
+        ``claim``: a :class:`~theory.claims.Claim` (or a bare :class:`~theory.claims.Kind`).
+        """
         if text is not None:
             self.steps.append((text, value))
         self.results[key] = value
         if claim is not None:
-            self.claims[key] = claim
+            self.claims[key] = claim if isinstance(claim, Claim) else Claim(as_kind(claim))
         return value
 
     def __getitem__(self, key: str) -> Any:

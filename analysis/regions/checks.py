@@ -42,9 +42,9 @@ sum_J prod_l C(n_l, j_l) | 4 | 4 | upper bound | equality
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from analysis.checks import STATUSES, Check
 from analysis.networks import ReLUNetwork
 from analysis.regions import count_regions
 from analysis.regions.methods.arrangement.zaslavsky import characteristic_polynomial
@@ -52,59 +52,12 @@ from theory import networks as tn
 
 __all__ = ["CheckRow", "lecture_check", "lecture_check_family", "to_markdown", "STATUSES"]
 
-STATUSES = ("equality", "holds as bound", "VIOLATED")
-KINDS = ("exact", "upper bound", "lower bound")
+#: the rows are :class:`analysis.checks.Check` records (``bound``, ``count``, ``status``)
+CheckRow = Check
 
 
-@dataclass(frozen=True)
-class CheckRow:
-    """One formula beside the exact count.
-
-    Attributes
-    ----------
-    claim : str
-        What the formula says, in words, with its source.
-    formula : str
-        The formula as written in the lecture or paper.
-    bound : int
-        Its value for this network's widths and input dimension.
-    count : int
-        The exact count (computed, not typed in).
-    kind : str
-        ``"exact"``, ``"upper bound"`` or ``"lower bound"``.
-    status : str
-        ``"equality"``, ``"holds as bound"`` or ``"VIOLATED"``.
-    network : str
-        A label (the widths), useful in a family's table.
-    """
-
-    claim: str
-    formula: str
-    bound: int
-    count: int
-    kind: str
-    status: str
-    network: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """False only when the claim is violated."""
-        return self.status != "VIOLATED"
-
-
-def _status(kind: str, bound: int, count: int) -> str:
-    if count == bound:
-        return "equality"
-    if kind == "upper bound" and count < bound:
-        return "holds as bound"
-    if kind == "lower bound" and count > bound:
-        return "holds as bound"
-    return "VIOLATED"
-
-
-def _row(claim: str, formula: str, bound: Any, count: int, kind: str, label: str) -> CheckRow:
-    b = int(bound)
-    return CheckRow(claim, formula, b, count, kind, _status(kind, b, count), label)
+def _row(claim: str, formula: str, bound: Any, count: int, kind: str, label: str) -> Check:
+    return Check.of_count(claim, formula, bound, count, kind, label)
 
 
 def lecture_check(
@@ -116,7 +69,7 @@ def lecture_check(
     count: int | None = None,
     method: str = "auto",
     label: str | None = None,
-) -> list[CheckRow]:
+) -> list[Check]:
     """The exact region count of ``net`` beside every applicable lecture formula.
 
     Parameters
@@ -139,7 +92,7 @@ def lecture_check(
 
     Returns
     -------
-    list of CheckRow
+    list of Check
 
     Examples
     --------
@@ -163,7 +116,7 @@ def lecture_check(
     d = net.input_dim
     K = len(widths)
     name = label if label is not None else "-".join(str(w) for w in (d, *widths, net.output_dim))
-    rows: list[CheckRow] = []
+    rows: list[Check] = []
     if K == 0:
         return [_row("an affine map has one region", "1", 1, count, "exact", name)]
     if K == 1:
@@ -244,7 +197,7 @@ def lecture_check_family(
     nets: Iterable[tuple[str, ReLUNetwork]] | Iterable[ReLUNetwork],
     domain: Sequence[Any] | None = None,
     **options: Any,
-) -> list[CheckRow]:
+) -> list[Check]:
     """:func:`lecture_check` for every network of a family, rows labelled by network.
 
     Parameters
@@ -262,7 +215,7 @@ def lecture_check_family(
     >>> [(r.network, r.formula, r.count, r.status) for r in rows if r.kind == "exact"][-1]
     ('1-3-3-1', '(D + 1)^K', 16, 'equality')
     """
-    rows: list[CheckRow] = []
+    rows: list[Check] = []
     for item in nets:
         if isinstance(item, tuple):
             label, net = item
@@ -272,10 +225,10 @@ def lecture_check_family(
     return rows
 
 
-def to_markdown(rows: Sequence[CheckRow]) -> str:
+def to_markdown(rows: Sequence[Check]) -> str:
     """The rows as a Markdown table (with a network column when labels differ).
 
-    >>> print(to_markdown([CheckRow("c", "D + 1", 4, 4, "upper bound", "equality", "1-3-1")]))
+    >>> print(to_markdown([Check.of_count("c", "D + 1", 4, 4, "upper bound", "1-3-1")]))
     | network | claim | formula | bound | count | kind | status |
     |---|---|---|---:|---:|---|---|
     | 1-3-1 | c | `D + 1` | 4 | 4 | upper bound | equality |

@@ -22,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from analysis.checks import Check
 from analysis.report.markdown import github_math
+from theory.claims import KINDS
 from theory.derivation import derive
 
 __all__ = [
@@ -35,54 +37,6 @@ __all__ = [
     "ReportResult",
     "jsonable",
 ]
-
-#: the kinds of claim a check may be
-KINDS = ("exact", "upper bound", "lower bound", "asymptote")
-
-
-@dataclass
-class Check:
-    """One checked claim: a row of a check table.
-
-    Parameters
-    ----------
-    claim : str
-        What is claimed, in words.
-    formula : str
-        The formula (Markdown with ``$...$`` LaTeX) and its value where it has one.
-    value : object
-        What physml computed independently of the formula (a number, or a short text).
-    kind : str
-        One of :data:`KINDS`.
-    ok : bool
-        Whether the claim held. A failed check is reported, never hidden.
-    expected : object, optional
-        The formula's value, when it has one (shown beside ``value``).
-
-    Examples
-    --------
-    >>> Check("regions of a 1-3-1 net", "$D+1$", 4, "exact", True, expected=4).mark
-    '✓'
-    """
-
-    claim: str
-    formula: str
-    value: Any
-    kind: str
-    ok: bool
-    expected: Any = None
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(
-                f"check {self.claim!r}: kind must be one of {KINDS}, got {self.kind!r}"
-            )
-        self.ok = bool(self.ok)
-
-    @property
-    def mark(self) -> str:
-        """``✓`` when the claim held, ``✗`` otherwise."""
-        return "✓" if self.ok else "✗"
 
 
 @dataclass

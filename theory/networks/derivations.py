@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy
 
+from theory.claims import Claim, Kind
 from theory.derivation import Derivation, register
 from theory.networks.bounds import (
     _Ds,
@@ -151,7 +152,7 @@ def shallow_region_recursion() -> Derivation:
         "regions",
         closed,
         "Cauchy product: r(D, d) = [x^d] G_D = sum_{j<=d} [x^j](1 + x)^D [x^(d-j)] 1/(1 - x)",
-        claim="exact maximum (attained in general position)",
+        claim=Claim(Kind.EXACT, "the maximum, attained in general position"),
     )
     # consistency: the closed form satisfies the recursion (Pascal's rule per summand)
     summand = sympy.binomial(Dn, _j) - sympy.binomial(Dn - 1, _j) - sympy.binomial(Dn - 1, _j - 1)
@@ -207,13 +208,17 @@ def deep_regions_1d() -> Derivation:
         "Equal widths n_l = D: solve R(k+1) = (D + 1) R(k), R(0) = 1",
         sympy.rsolve(R(k + 1) - (D + 1) * R(k), R(k), {R(0): 1}),
     )
-    d.result("equal_widths", solved.subs(k, K), claim="upper bound; attained for D >= 3")
+    d.result(
+        "equal_widths",
+        solved.subs(k, K),
+        claim=Claim(Kind.UPPER_BOUND, "attained for D >= 3 (construction)"),
+    )
     ns = sympy.IndexedBase("n")
     d.result(
         "mixed_widths",
         sympy.Product(ns[_l] + 1, (_l, 1, K)),
         "Mixed widths: R_K = R_0 prod_l (R_l / R_{l-1}), each ratio at most n_l + 1",
-        claim="upper bound; attained when every n_l >= 3",
+        claim=Claim(Kind.UPPER_BOUND, "attained when every n_l >= 3 (construction)"),
     )
     d.result("shallow", solved.subs(k, 1), "K = 1: the shallow count D + 1")
     return d
@@ -258,7 +263,11 @@ def width_one_regions() -> Derivation:
     k = sympy.Symbol("k", integer=True, nonnegative=True)
     rec = d.step("Hence R(k+1) <= R(k) + 1 with R(0) = 1", sympy.Eq(R(k + 1), R(k) + 1))
     sol = d.step("Solve the recursion", sympy.rsolve(rec.lhs - rec.rhs, R(k), {R(0): 1}))
-    d.result("regions", sol.subs(k, K), claim="upper bound, attained (e.g. a chain of ramps)")
+    d.result(
+        "regions",
+        sol.subs(k, K),
+        claim=Claim(Kind.UPPER_BOUND, "attained, e.g. by a chain of ramps"),
+    )
     d.step("Compare the general product bound prod(n_l + 1) at n_l = 1", sympy.Integer(2) ** K)
     return d
 
@@ -307,6 +316,6 @@ def depth_efficiency_derivation() -> Derivation:
         "ratio_growth",
         sympy.limit(sympy.log(shallow / deep) / K, K, sympy.oo),
         "log(ratio)/K for K -> oo (exponential growth rate)",
-        claim="asymptote",
+        claim=Claim(Kind.ASYMPTOTE, limit="K -> oo"),
     )
     return d

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sympy
 
+from theory.claims import Claim, Kind
 from theory.derivation import Derivation, register
 from theory.symbols import epsilon, eta, kappa, lam, lambda_max, lambda_min
 
@@ -343,7 +344,7 @@ def gd_convergence_rate() -> Derivation:
         "iterations_asymptote",
         lead * sympy.log(1 / epsilon),
         "Leading term for kappa -> oo: N ~",
-        claim="asymptote",
+        claim=Claim(Kind.ASYMPTOTE, limit="kappa -> oo, at fixed epsilon"),
     )
     d.step(
         "Check: lim_{kappa -> oo} N / asymptote (sympy limit)",
