@@ -28,6 +28,7 @@ import sympy
 from analysis.optimizers import Optimizer, gd, momentum, nesterov, run
 from analysis.optimizers.transforms import check_positive, check_probability
 from theory import optimization as opt
+from theory import symbols
 
 __all__ = [
     "QuadraticProblem",
@@ -145,10 +146,6 @@ def _derivations() -> dict[str, object]:
     }
 
 
-def _sym(name: str) -> sympy.Symbol:
-    return sympy.Symbol(name, positive=True)
-
-
 def theory_threshold(method: str, lambda_max: float, gamma: float = 0.0) -> float:
     """The derived largest stable learning rate on a quadratic with top eigenvalue lambda_max.
 
@@ -161,8 +158,8 @@ def theory_threshold(method: str, lambda_max: float, gamma: float = 0.0) -> floa
     0.75
     """
     d = _derivations()
-    lam_max, lam = _sym("lambda_max"), _sym("lambda")
-    eta, gam = _sym("eta"), _sym("gamma")
+    lam_max, lam = symbols.lambda_max, symbols.lam
+    eta, gam = symbols.eta, symbols.gamma
     if method == "gd":
         expr = d["gd_stability"].results["eta_max"]  # type: ignore[attr-defined]
     elif method == "momentum":
@@ -319,7 +316,7 @@ def tuned_hyperparameters(method: str, lambda_min: float, lambda_max: float) -> 
     {'eta': 0.5, 'gamma': 0.0, 'rate': 0.5}
     """
     d = _derivations()
-    lmin, lmax, kap = _sym("lambda_min"), _sym("lambda_max"), _sym("kappa")
+    lmin, lmax, kap = symbols.lambda_min, symbols.lambda_max, symbols.kappa
     subs = {lmin: lambda_min, lmax: lambda_max, kap: lambda_max / lambda_min}
     if method == "gd":
         r = d["gd_convergence_rate"].results  # type: ignore[attr-defined]

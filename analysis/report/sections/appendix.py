@@ -10,10 +10,6 @@ __all__ = ["derivations_appendix"]
 
 def derivations_appendix(ctx: ReportContext) -> SectionResult:
     """Every registered derivation that no topic section has shown yet."""
-    import importlib
-
-    for mod in ("theory.optimization", "theory.networks"):
-        importlib.import_module(mod)  # a missing theory module fails this section visibly
     names = sorted(set(registered()) - ctx.used_derivations)
     shown = sorted(ctx.used_derivations)
     listed = ", ".join(f"`{n}`" for n in shown) if shown else "none"

@@ -50,6 +50,7 @@ from analysis.regions.domain import Box, normalize_domain
 from analysis.regions.exact.feasibility import interior_point as _lp_interior_point
 from analysis.regions.limits import Limits, RegionLimitExceeded
 from analysis.regions.types import Inequality, Region
+from theory.networks import max_regions_shallow
 from theory.symbols import t as t_default
 
 __all__ = [
@@ -250,7 +251,7 @@ def _child(flat: _Flat, group: list[int], c: tuple[int, ...], e: int, mask: int)
 
 
 def _gp_bound(n: int, d: int) -> int:
-    return sum(math.comb(n, j) for j in range(min(n, d) + 1))
+    return int(max_regions_shallow(n, d))
 
 
 def intersection_lattice(

@@ -56,6 +56,7 @@ from analysis.regions.methods.lp.nodes import _IntNet as _IntNet  # re-export
 from analysis.regions.methods.lp.nodes import _Node, _root
 from analysis.regions.methods.lp.split import _GROUP, _children_many
 from analysis.regions.types import Inequality, Region
+from theory.networks import max_regions_shallow
 
 __all__ = ["count_regions_lp", "iter_regions_lp", "layerwise_upper_bound"]
 
@@ -72,7 +73,7 @@ def layerwise_upper_bound(net: ReLUNetwork) -> int:
     7
     """
     d = net.input_dim
-    return math.prod(sum(math.comb(n, j) for j in range(d + 1)) for n in net.hidden_widths)
+    return math.prod(int(max_regions_shallow(n, d)) for n in net.hidden_widths)
 
 
 def _region(net: _IntNet, node: _Node) -> Region:

@@ -59,6 +59,7 @@ from analysis.regions.methods.oned.engine import (
     outer_breakpoints,
 )
 from analysis.regions.types import Inequality, Region
+from theory.networks import max_regions_1d
 
 __all__ = ["iter_regions_1d", "count_regions_1d", "upper_bound_1d", "check_network_1d"]
 
@@ -89,10 +90,7 @@ def upper_bound_1d(net: ReLUNetwork) -> int:
     >>> upper_bound_1d(ReLUNetwork([[[1], [1]], [[1, 1], [1, 1]], [[1, 1]]], [[0, 0], [0, 0], [0]]))
     9
     """
-    out = 1
-    for n in net.hidden_widths:
-        out *= n + 1
-    return out
+    return int(max_regions_1d(net.hidden_widths)) if net.depth else 1
 
 
 def _interior_point(lo: Fraction | None, hi: Fraction | None) -> Fraction:
