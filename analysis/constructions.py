@@ -60,6 +60,7 @@ __all__ = [
     "general_position_shallow",
     "degenerate_shallow",
     "DEGENERATE_KINDS",
+    "lecture_network",
 ]
 
 
@@ -259,3 +260,22 @@ def degenerate_shallow(
             b.append(i % 2)
     regions = sum(math.comb(k, j) for j in range(d_in + 1))
     return ShallowArrangement(_shallow(W, b, rng), regions, kind)
+
+
+def lecture_network() -> ReLUNetwork:
+    """The lecture's 10-parameter shallow network (joints at 2/5, 1, 3/2).
+
+    ``y = φ0 + φ1 a[θ10 + θ11 x] + φ2 a[θ20 + θ21 x] + φ3 a[θ30 + θ31 x]``; for x > 3/2 the
+    units h1 and h3 are active and h2 is inactive, as in the lecture's shaded region.
+
+    >>> net = lecture_network()
+    >>> net.n_parameters, net.activation_pattern([2])
+    (10, ((True, False, True),))
+    """
+    return ReLUNetwork(
+        [
+            [[Fraction(1, 2)], [Fraction(-1)], [Fraction(1)]],
+            [[Fraction(2), Fraction(-1), Fraction(-5, 2)]],
+        ],
+        [[Fraction(-1, 5), Fraction(1), Fraction(-3, 2)], [Fraction(-3, 10)]],
+    )

@@ -31,6 +31,7 @@ from theory import optimization as opt
 from theory import symbols
 
 __all__ = [
+    "classify_trajectory",
     "QuadraticProblem",
     "ThresholdResult",
     "IterationsResult",
@@ -395,3 +396,33 @@ def iterations_to_tolerance(
     hit = np.nonzero(err <= eps * err[0])[0]
     measured = int(hit[0]) if hit.size else None
     return IterationsResult(measured, theory, rate, tuned["eta"], tuned["gamma"])
+
+
+def classify_trajectory(traj: np.ndarray) -> str:
+    """Classify a 1-D trajectory of errors (distance to the minimum at 0) by what it does.
+
+    From the ratios of successive errors: ``"one step"`` (exactly 0 after one step, Newton's
+    rate), ``"monotone convergent"`` (ratios in (0, 1)), ``"oscillating convergent"`` (in
+    (-1, 0)), ``"marginal (oscillates forever)"`` (exactly -1), ``"divergent"`` (|ratio| > 1),
+    else ``"unclassified"``. The lecture's regimes of eta/eta_opt are these four behaviours.
+
+    >>> classify_trajectory(np.array([1.0, 0.5, 0.25]))
+    'monotone convergent'
+    >>> classify_trajectory(np.array([1.0, -2.0, 4.0]))
+    'divergent'
+
+    """
+    e = traj[1:]
+    e0 = traj[0]
+    if np.all(e == 0):
+        return "one step"
+    r = e[1:] / e[:-1]
+    if np.all(r > 0) and np.all(r < 1) and e[0] / e0 > 0:
+        return "monotone convergent"
+    if np.all(r < 0) and np.all(r > -1):
+        return "oscillating convergent"
+    if np.all(r == -1) and e[0] == -e0:
+        return "marginal (oscillates forever)"
+    if np.all(np.abs(r) > 1):
+        return "divergent"
+    return "unclassified"

@@ -245,9 +245,8 @@ def test_plot_optim_returns_its_ax(case: int) -> None:
 
 
 def _net_cases():
-    from analysis.constructions import max_regions_network
+    from analysis.constructions import lecture_network, max_regions_network
     from analysis.plots import networks as pn
-    from analysis.report.sections.shallow import lecture_network
 
     net = lecture_network()
     return [
@@ -278,7 +277,7 @@ def test_plot_networks_returns_its_ax(case: int) -> None:
 
 
 def test_lecture_network_matches_the_slide() -> None:
-    from analysis.report.sections.shallow import lecture_network
+    from analysis.constructions import lecture_network
 
     net = lecture_network()
     # the slide's shaded region: h1 and h3 active, h2 inactive (here for x > 3/2)
@@ -287,8 +286,8 @@ def test_lecture_network_matches_the_slide() -> None:
 
 
 def test_pieces_1d_joints_are_exact() -> None:
+    from analysis.constructions import lecture_network
     from analysis.plots.networks import pieces_1d
-    from analysis.report.sections.shallow import lecture_network
 
     pieces = pieces_1d(lecture_network(), (0, 2))
     # joints where theta_d0 + theta_d1 x = 0: x = 2/5, 1, 3/2 (worked out by hand)

@@ -6,6 +6,7 @@ import numpy as np
 import sympy
 
 from analysis.optimizers import momentum, run
+from analysis.particle import eom_iterates, particle_trajectory
 from analysis.report.common import derivations_markdown, fmt, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
 from theory.symbols import Delta_t, m, mu
@@ -13,22 +14,8 @@ from theory.symbols import Delta_t, m, mu
 __all__ = ["sec_particle"]
 
 
-def _eom_iterates(m: float, mu: float, dt: float, grad, w0: float, n: int) -> np.ndarray:  # noqa: ANN001
-    """The lecture's discretised equation of motion, solved for w_{t+Dt} step by step."""
-    w_prev, w = w0, w0  # at rest: w_{-Dt} = w_0
-    out = [w0]
-    for _ in range(n):
-        # m (w+ - 2w + w-)/dt^2 + mu (w+ - w)/dt = -grad(w)
-        w_next = (-grad(w) + m * (2 * w - w_prev) / dt**2 + mu * w / dt) / (m / dt**2 + mu / dt)
-        w_prev, w = w, w_next
-        out.append(w)
-    return np.array(out)
-
-
 def sec_particle(ctx: ReportContext) -> SectionResult:
     """Figure 4: momentum as a damped particle, and the map (m, mu, Dt) -> (gamma, eta)."""
-    from scipy.integrate import solve_ivp
-
     from analysis.plots.optimization import plot_momentum_map, plot_particle
 
     d = ctx.derivation("momentum_particle_map")
@@ -39,21 +26,14 @@ def sec_particle(ctx: ReportContext) -> SectionResult:
     def grad(w):  # noqa: ANN001, ANN202 - E(w) = w^2/2 + w^4/4, anharmonic
         return w + w**3
 
-    sol = solve_ivp(
-        lambda t, y: [y[1], (-damp * y[1] - grad(y[0])) / mass],
-        (0.0, T),
-        [w0, 0.0],
-        rtol=1e-11,
-        atol=1e-13,
-        dense_output=True,
-    )
+    sol = particle_trajectory(grad, mass, damp, w0, T)
     checks, errors = [], {}
     for dt in (0.1, 0.05, 0.025):
         gam, et = float(g_fn(mass, damp, dt)), float(e_fn(mass, damp, dt))
         n = int(round(T / dt))
         res = run(momentum(eta=et, gamma=gam), lambda th: grad(th), np.array([w0]), n)
         w_gdm = np.asarray(res.trajectory, float)[:, 0]
-        w_eom = _eom_iterates(mass, damp, dt, grad, w0, n)
+        w_eom = eom_iterates(mass, damp, dt, grad, w0, n)
         dev = float(np.max(np.abs(w_gdm - w_eom)))
         if dt == 0.1:
             checks.append(

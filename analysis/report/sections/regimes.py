@@ -6,29 +6,12 @@ import numpy as np
 import sympy
 
 from analysis.optimizers import gd, newton, run
+from analysis.quadratics import classify_trajectory
 from analysis.report.common import derivations_markdown, fmt, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
 from theory.symbols import eta, lam
 
 __all__ = ["sec_regimes"]
-
-
-def _behaviour(traj: np.ndarray) -> str:
-    """Classify a 1-D GD trajectory (error against 0) by what it does."""
-    e = traj[1:]
-    e0 = traj[0]
-    if np.all(e == 0):
-        return "one step"
-    r = e[1:] / e[:-1]
-    if np.all(r > 0) and np.all(r < 1) and e[0] / e0 > 0:
-        return "monotone convergent"
-    if np.all(r < 0) and np.all(r > -1):
-        return "oscillating convergent"
-    if np.all(r == -1) and e[0] == -e0:
-        return "marginal (oscillates forever)"
-    if np.all(np.abs(r) > 1):
-        return "divergent"
-    return "unclassified"
 
 
 def sec_regimes(ctx: ReportContext) -> SectionResult:
@@ -50,7 +33,7 @@ def sec_regimes(ctx: ReportContext) -> SectionResult:
         traj = np.asarray(
             run(gd(eta=eta_v), lambda th: lam_v * th, np.array([1.0]), 8).trajectory, float
         )[:, 0]
-        seen = _behaviour(traj)
+        seen = classify_trajectory(traj)
         f_val = float(factor.subs({eta: eta_v, lam: lam_v}))
         measured = traj[1] / traj[0]
         checks.append(

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from fractions import Fraction as F
-
+from analysis.constructions import lecture_network
 from analysis.networks import ReLUNetwork
 from analysis.regions import count_regions
 from analysis.report.common import derivations_markdown, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
 from theory.networks import max_regions_shallow, shallow_parameter_count
 
-__all__ = ["lecture_network", "sec_shallow"]
-
-
-def lecture_network():  # noqa: ANN201
-    """The lecture's 10-parameter shallow network (joints at 2/5, 1, 3/2).
-
-    ``y = φ0 + φ1 a[θ10 + θ11 x] + φ2 a[θ20 + θ21 x] + φ3 a[θ30 + θ31 x]``; for x > 3/2 the
-    units h1 and h3 are active and h2 is inactive, as in the lecture's shaded region.
-
-    >>> net = lecture_network()
-    >>> net.n_parameters, net.activation_pattern([2])
-    (10, ((True, False, True),))
-    """
-
-    return ReLUNetwork(
-        [[[F(1, 2)], [F(-1)], [F(1)]], [[F(2), F(-1), F(-5, 2)]]],
-        [[F(-1, 5), F(1), F(-3, 2)], [F(-3, 10)]],
-    )
+__all__ = ["sec_shallow"]
 
 
 def _n_torch_params(net) -> int | None:  # noqa: ANN001
