@@ -40,16 +40,21 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import sympy
 
 from analysis.networks import ReLUNetwork
-from analysis.regions.domain import Box, normalize_domain
-from analysis.regions.exact.feasibility import interior_point as _lp_interior_point
-from analysis.regions.limits import Limits, RegionLimitExceeded
-from analysis.regions.types import Inequality, Region
+from analysis.regions.domain import normalize_domain
+from analysis.regions.limits import Limits
+from analysis.regions.methods.arrangement.cells import iter_regions_arrangement
+from analysis.regions.methods.arrangement.hyperplanes import (
+    Hyperplanes,
+    arrangement_hyperplanes,
+    check_shallow,
+    strict_point,
+)
+from analysis.regions.types import Region
 from theory.networks import max_regions_shallow
 from theory.symbols import t as t_default
 
@@ -64,103 +69,9 @@ __all__ = [
     "LatticeTooLarge",
 ]
 
+
 #: Default limit on the number of flats of the intersection lattice that are enumerated.
 DEFAULT_MAX_FLATS = 200_000
-
-
-@dataclass(frozen=True)
-class Hyperplanes:
-    """The distinct hyperplanes of a shallow network's hidden layer.
-
-    Attributes
-    ----------
-    normals : tuple of tuple of int
-        ``a_i`` of hyperplane ``i`` (primitive integer vector, first non-zero entry > 0).
-    offsets : tuple of int
-        ``b_i``; the hyperplane is ``a_i . x + b_i = 0``.
-    units : tuple of tuple of int
-        The hidden units that lie on hyperplane ``i``.
-    unit_hyperplane : tuple of (int or None)
-        For each hidden unit, the index of its hyperplane (``None`` when ``w_j = 0``).
-    """
-
-    normals: tuple[tuple[int, ...], ...]
-    offsets: tuple[int, ...]
-    units: tuple[tuple[int, ...], ...]
-    unit_hyperplane: tuple[int | None, ...]
-
-    def __len__(self) -> int:
-        return len(self.normals)
-
-
-def _primitive(vec: Sequence[Fraction]) -> tuple[int, ...]:
-    """The primitive integer vector with the direction of ``vec`` (first non-zero > 0)."""
-    lcm = 1
-    for v in vec:
-        lcm = lcm * v.denominator // math.gcd(lcm, v.denominator)
-    ints = [int(v * lcm) for v in vec]
-    g = 0
-    for k in ints:
-        g = math.gcd(g, k)
-    lead = next(k for k in ints if k != 0)
-    if lead < 0:
-        g = -g
-    return tuple(v // g for v in ints)
-
-
-def _check_shallow(net: Any) -> ReLUNetwork:
-    if not isinstance(net, ReLUNetwork):
-        raise TypeError(f"net must be a ReLUNetwork, got {type(net).__name__}")
-    if net.depth != 1:
-        raise ValueError(
-            f"the arrangement method needs a shallow network (one hidden layer); this one has "
-            f"{net.depth} hidden layers"
-        )
-    return net
-
-
-def arrangement_hyperplanes(net: ReLUNetwork) -> Hyperplanes:
-    """The distinct hyperplanes ``{x : w_j . x + b_j = 0}`` of a shallow network.
-
-    Parameters
-    ----------
-    net : ReLUNetwork
-        A network with exactly one hidden layer.
-
-    Returns
-    -------
-    Hyperplanes
-
-    Examples
-    --------
-    >>> net = ReLUNetwork([[[1, 2], [-2, -4], [0, 0]], [[1, 1, 1]]], [[1, -2, 5], [0]])
-    >>> hp = arrangement_hyperplanes(net)   # unit 1 is unit 0 negated; unit 2 is constant
-    >>> hp.normals, hp.offsets, hp.units, hp.unit_hyperplane
-    (((1, 2),), (1,), ((0, 1),), (0, 0, None))
-    """
-    _check_shallow(net)
-    W, B = net.exact_weights[0], net.exact_biases[0]
-    index: dict[tuple[int, ...], int] = {}
-    units: list[list[int]] = []
-    unit_h: list[int | None] = []
-    for j in range(W.shape[0]):
-        w = list(W[j])
-        if all(v == 0 for v in w):
-            unit_h.append(None)
-            continue
-        key = _primitive([*w, B[j]])
-        i = index.setdefault(key, len(index))
-        if i == len(units):
-            units.append([])
-        units[i].append(j)
-        unit_h.append(i)
-    keys = list(index)
-    return Hyperplanes(
-        normals=tuple(k[:-1] for k in keys),
-        offsets=tuple(k[-1] for k in keys),
-        units=tuple(tuple(u) for u in units),
-        unit_hyperplane=tuple(unit_h),
-    )
 
 
 # --------------------------------------------------------------------------- the lattice
@@ -180,14 +91,6 @@ class _Flat:
     rank: int
     restricted: list[tuple[int, tuple[int, ...], int]]  # (hyperplane, c, e): c.y + e
     faces: list[_Row]  # box faces g.y + f > 0 (empty for R^d)
-
-
-def _strict_point(G: list[list[Any]], h: list[Any], n: int) -> list[Fraction] | None:
-    """An exact ``y`` with ``G y < h`` (float candidate, exact certificate), or ``None``."""
-    if not G:
-        return [Fraction(0)] * n
-    pt = _lp_interior_point([[-v for v in row] for row in G], h)
-    return None if pt is None else list(pt)
 
 
 def _reduce(c: Sequence[int], e: int) -> _Row:
@@ -231,7 +134,7 @@ def _meets_open_box(faces: list[_Row], k: int) -> bool:
         h.append(f)
     if not G:
         return True
-    return _strict_point(G, h, k) is not None
+    return strict_point(G, h, k) is not None
 
 
 def _child(flat: _Flat, group: list[int], c: tuple[int, ...], e: int, mask: int) -> _Flat:
@@ -291,7 +194,7 @@ def intersection_lattice(
     >>> intersection_lattice(net)
     [(0, 0, 1), (1, 1, -1), (2, 1, -1), (3, 2, 1)]
     """
-    _check_shallow(net)
+    check_shallow(net)
     d = net.input_dim
     box = normalize_domain(domain, d)
     hp = arrangement_hyperplanes(net)
@@ -431,124 +334,6 @@ def characteristic_polynomial(
         sympy.Integer(0),
     )
     return sympy.Poly(expr, t)
-
-
-# --------------------------------------------------------------------------- enumeration
-def _strict_rows(
-    cell: list[tuple[int, int]], hp: Hyperplanes, box: Box | None, d: int
-) -> tuple[list[list[int]], list[Fraction]]:
-    """Rows of ``G x < h`` for a cell given by (hyperplane, side) pairs and the box."""
-    G: list[list[int]] = []
-    h: list[Fraction] = []
-    for i, s in cell:
-        G.append([-s * a for a in hp.normals[i]])
-        h.append(Fraction(s * hp.offsets[i]))
-    if box is not None:
-        for k, (lo, hi) in enumerate(box):
-            e = [0] * d
-            e[k] = 1
-            G.append(e)
-            h.append(hi)
-            G.append([-v for v in e])
-            h.append(-lo)
-    return G, h
-
-
-def iter_regions_arrangement(
-    net: ReLUNetwork,
-    domain: Sequence[Any] | None = None,
-    max_regions: int | None = None,
-    limits: Limits | None = None,
-) -> Iterator[Region]:
-    """Enumerate the activation regions of a shallow network cell by cell, exactly.
-
-    Incremental construction: start from ``R^d`` (or the open box) and insert the distinct
-    hyperplanes one at a time; each cell either lies on one side of the new hyperplane or is
-    split in two, decided by exact strict-feasibility tests
-    (:func:`analysis.regions.exact.feasibility.interior_point`). Each region comes with an
-    exact interior
-    point, its inequalities (one per unit with ``w_j != 0``, oriented to be positive inside,
-    plus the box faces) and the exact affine output map ``y = A x + c``.
-
-    Parameters
-    ----------
-    net : ReLUNetwork
-        One hidden layer.
-    domain : sequence of (lo, hi) or None
-        ``None`` for ``R^d``, otherwise a box.
-    max_regions : int, optional
-        Refuse when the cells exceed this number: ``RegionLimitExceeded`` (a ``ValueError``)
-        whose ``lower_bound`` is the number of cells found so far (a lower bound, since
-        inserting more hyperplanes only splits cells).
-    limits : Limits, optional
-        Applied between any two LPs, with the cells so far as a lower bound.
-
-    Yields
-    ------
-    Region
-
-    Examples
-    --------
-    >>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])
-    >>> sorted(r.pattern for r in iter_regions_arrangement(net))
-    [((False, False),), ((False, True),), ((True, False),), ((True, True),)]
-    """
-    _check_shallow(net)
-    d = net.input_dim
-    box = normalize_domain(domain, d)
-    hp = arrangement_hyperplanes(net)
-    start = [Fraction(0)] * d if box is None else [(lo + hi) / 2 for lo, hi in box]
-    cells: list[tuple[list[tuple[int, int]], list[Fraction]]] = [([], start)]
-    for i, (a, b) in enumerate(zip(hp.normals, hp.offsets)):
-        new_cells: list[tuple[list[tuple[int, int]], list[Fraction]]] = []
-        for ci, (cell, pt) in enumerate(cells):
-            if limits is not None:
-                limits.check(len(new_cells) + len(cells) - ci)
-            v = sum((ai * xi for ai, xi in zip(a, pt)), Fraction(b))
-            for s in (1, -1):
-                if v * s > 0:
-                    new_cells.append(([*cell, (i, s)], pt))
-                    continue
-                G, h = _strict_rows([*cell, (i, s)], hp, box, d)
-                y = _strict_point(G, h, d)
-                if y is not None:
-                    new_cells.append(([*cell, (i, s)], y))
-        cells = new_cells
-        if max_regions is not None and len(cells) > max_regions:
-            raise RegionLimitExceeded(
-                f"the arrangement has more than max_regions={max_regions} regions "
-                f"(after {i + 1} of {len(hp)} hyperplanes); the count so far is a lower bound",
-                lower_bound=len(cells),
-            )
-    W0, B0 = net.exact_weights[0], net.exact_biases[0]
-    W1, B1 = net.exact_weights[1], net.exact_biases[1]
-    box_ineqs: list[Inequality] = []
-    if box is not None:
-        for k, (lo, hi) in enumerate(box):
-            e = tuple(Fraction(int(j == k)) for j in range(d))
-            box_ineqs.append(Inequality(e, -lo, None))
-            box_ineqs.append(Inequality(tuple(-v for v in e), hi, None))
-    for _, pt in cells:
-        pattern = net.activation_pattern(pt)
-        act = pattern[0]
-        ineqs = []
-        for j in range(W0.shape[0]):
-            if hp.unit_hyperplane[j] is None:
-                continue
-            s = 1 if act[j] else -1
-            ineqs.append(Inequality(tuple(s * w for w in W0[j]), s * B0[j], (0, j)))
-        on = [j for j in range(W0.shape[0]) if act[j]]
-        A = tuple(
-            tuple(sum((W1[o, j] * W0[j, k] for j in on), Fraction(0)) for k in range(d))
-            for o in range(W1.shape[0])
-        )
-        c = tuple(sum((W1[o, j] * B0[j] for j in on), B1[o]) for o in range(W1.shape[0]))
-        yield Region(pattern, tuple(pt), tuple(ineqs) + tuple(box_ineqs), A, c)
-
-
-# ---------------------------------------------------------------- the method's shape
-# Every method module has ``applies(net, box)``, ``iterate(net, box, limits, **opts)`` and
-# ``count(net, box, limits, kind, executor, **opts)``; see :mod:`analysis.regions.methods`.
 
 
 def applies(net: ReLUNetwork, box: Any) -> str | None:
