@@ -128,7 +128,7 @@ def max_regions_network(widths: Sequence[int]) -> ReLUNetwork:
     for n in ws:
         s, sign, c, c0 = zigzag_layer(n)
         weights.append([[sg * a for a in coef] for sg in sign])
-        biases.append([sg * (const - si) for sg, si in zip(sign, s)])
+        biases.append([sg * (const - si) for sg, si in zip(sign, s, strict=True)])
         coef, const = c, c0
     weights.append([coef])
     biases.append([const])
@@ -188,8 +188,8 @@ def general_position_shallow(D: int, d_in: int, seed: int | None = None) -> Shal
     rng = np.random.default_rng(seed)
     ts = _distinct_ints(rng, D)
     signs = [int(v) for v in rng.choice([-1, 1], size=D)]
-    W = [[sg * v for v in row] for sg, row in zip(signs, _moment_normals(ts, d_in))]
-    b = [sg * t**d_in for sg, t in zip(signs, ts)]
+    W = [[sg * v for v in row] for sg, row in zip(signs, _moment_normals(ts, d_in), strict=True)]
+    b = [sg * t**d_in for sg, t in zip(signs, ts, strict=True)]
     regions = sum(math.comb(D, j) for j in range(d_in + 1))
     return ShallowArrangement(_shallow(W, b, rng), regions, "general position")
 
@@ -238,12 +238,12 @@ def degenerate_shallow(
         offs = _distinct_ints(rng, D)
         signs = [int(v) for v in rng.choice([-1, 1], size=D)]
         W = [[sg * v for v in normal] for sg in signs]
-        b = [sg * o for sg, o in zip(signs, offs)]
+        b = [sg * o for sg, o in zip(signs, offs, strict=True)]
         return ShallowArrangement(_shallow(W, b, rng), D + 1, "parallel")
     if kind == "concurrent":
         p = [int(v) for v in rng.integers(-3, 4, size=d_in)]
         W = _moment_normals(_distinct_ints(rng, D), d_in)
-        b = [-sum(w * x for w, x in zip(row, p)) for row in W]
+        b = [-sum(w * x for w, x in zip(row, p, strict=True)) for row in W]
         regions = 2 * sum(math.comb(D - 1, j) for j in range(d_in))
         return ShallowArrangement(_shallow(W, b, rng), regions, "concurrent")
     base = general_position_shallow(k, d_in, seed=seed)

@@ -35,7 +35,7 @@ def reference_intervals_1d(net: ReLUNetwork) -> list[Piece]:
     ``None`` is -inf (left end) or +inf (right end).
     """
     pieces = [(None, None, [(Fraction(1), Fraction(0))], ())]
-    for W, B in zip(net.exact_weights[:-1], net.exact_biases[:-1]):
+    for W, B in zip(net.exact_weights[:-1], net.exact_biases[:-1], strict=True):
         new = []
         for lo, hi, h, pattern in pieces:
             z = [
@@ -53,10 +53,13 @@ def reference_intervals_1d(net: ReLUNetwork) -> list[Piece]:
                 }
             )
             ends = [lo, *cuts, hi]
-            for a, b in zip(ends[:-1], ends[1:]):
+            for a, b in zip(ends[:-1], ends[1:], strict=False):
                 x = _inside(a, b)
                 act = tuple(p * x + q > 0 for p, q in z)
-                hh = [(p, q) if on else (Fraction(0), Fraction(0)) for (p, q), on in zip(z, act)]
+                hh = [
+                    (p, q) if on else (Fraction(0), Fraction(0))
+                    for (p, q), on in zip(z, act, strict=True)
+                ]
                 new.append((a, b, hh, (*pattern, act)))
         pieces = new
     # merge neighbours with one pattern (cannot happen at a true sign change; kept for safety)
@@ -98,7 +101,7 @@ def reference_linear_count_1d(net: ReLUNetwork) -> int:
         y0, y1 = net.exact_forward([x0])[0], net.exact_forward([x1])[0]
         slope = (y1 - y0) / (x1 - x0)
         maps.append((slope, y0 - slope * x0))
-    return 1 + sum(a != b for a, b in zip(maps[:-1], maps[1:]))
+    return 1 + sum(a != b for a, b in zip(maps[:-1], maps[1:], strict=False))
 
 
 def test_reference_counter_on_hand_examples():
@@ -184,10 +187,13 @@ def test_zigzag_layer_maps_pieces_onto_unit_interval(n):
     s, sign, c, c0 = zigzag_layer(n)
 
     def g(u: Fraction) -> Fraction:
-        return sum((ci * max(sg * (u - si), Fraction(0)) for ci, sg, si in zip(c, sign, s)), c0)
+        return sum(
+            (ci * max(sg * (u - si), Fraction(0)) for ci, sg, si in zip(c, sign, s, strict=True)),
+            c0,
+        )
 
     ends = [Fraction(0), *s, Fraction(1)]
-    for k, (a, b) in enumerate(zip(ends[:-1], ends[1:])):
+    for k, (a, b) in enumerate(zip(ends[:-1], ends[1:], strict=False)):
         # claim: equality -- piece k maps onto [0, 1], increasing for even k
         assert (g(a), g(b)) == ((0, 1) if k % 2 == 0 else (1, 0))
     assert all(0 < si < 1 for si in s) and s == sorted(s)  # claim: thresholds inside (0, 1)
@@ -205,7 +211,7 @@ def test_bad_widths_raise(bad):
 def _hyperplanes(net: ReLUNetwork) -> list[tuple[tuple[Fraction, ...], Fraction]]:
     """Distinct hyperplanes of the hidden units, normalised so the first nonzero entry is 1."""
     out = set()
-    for row, b in zip(net.exact_weights[0], net.exact_biases[0]):
+    for row, b in zip(net.exact_weights[0], net.exact_biases[0], strict=True):
         row = tuple(row)
         lead = next((v for v in row if v != 0), None)
         if lead is not None:
@@ -234,7 +240,7 @@ def line_regions(net: ReLUNetwork) -> int:
 def in_general_position(net: ReLUNetwork) -> bool:
     """Every m <= d hyperplanes meet in a (d - m)-flat; no d + 1 share a point (exact ranks)."""
     d = net.input_dim
-    rows = [(list(W), b) for W, b in zip(net.exact_weights[0], net.exact_biases[0])]
+    rows = [(list(W), b) for W, b in zip(net.exact_weights[0], net.exact_biases[0], strict=True)]
     for m in range(1, min(d + 1, len(rows)) + 1):
         for sub in itertools.combinations(rows, m):
             A = sympy.Matrix([[sympy.Rational(v) for v in w] for w, _ in sub])

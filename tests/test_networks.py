@@ -167,7 +167,10 @@ def test_from_torch_float32_exact():
     net = ReLUNetwork.from_torch(model)
     w = model[0].weight.detach().numpy()
     # claim: equality -- every float32 weight becomes its exact rational value
-    assert all(Fraction(float(a)) == b for a, b in zip(w.ravel(), net.exact_weights[0].ravel()))
+    assert all(
+        Fraction(float(a)) == b
+        for a, b in zip(w.ravel(), net.exact_weights[0].ravel(), strict=True)
+    )
     assert net.hidden_widths == (3,)
 
 
@@ -219,7 +222,7 @@ def _flax_tree(net: ReLUNetwork, dtype=np.float64) -> dict:
                 "kernel": np.asarray(W.T, dtype=dtype),
                 "bias": np.asarray(B, dtype=dtype),
             }
-            for l, (W, B) in enumerate(zip(net.weights, net.biases))
+            for l, (W, B) in enumerate(zip(net.weights, net.biases, strict=True))
         }
     }
 

@@ -87,7 +87,7 @@ def test_enumerated_regions_are_exact_and_checked_against_torch():
         assert list(r.output(r.point)) == net.exact_forward(r.point)  # exact affine piece
     torch = pytest.importorskip("torch")
     layers = []
-    for l, (W, B) in enumerate(zip(net.weights, net.biases)):
+    for l, (W, B) in enumerate(zip(net.weights, net.biases, strict=True)):
         lin = torch.nn.Linear(W.shape[1], W.shape[0]).double()
         with torch.no_grad():
             lin.weight.copy_(torch.from_numpy(W))
@@ -96,7 +96,7 @@ def test_enumerated_regions_are_exact_and_checked_against_torch():
     model = torch.nn.Sequential(*layers)
     pts = torch.tensor([[float(v) for v in r.point] for r in regions], dtype=torch.float64)
     jac = [torch.autograd.functional.jacobian(model, p).numpy() for p in pts]
-    for r, J in zip(regions, jac):
+    for r, J in zip(regions, jac, strict=True):
         A = np.array([[float(v) for v in row] for row in r.A])
         assert np.allclose(A, J, rtol=1e-9, atol=1e-12)  # peer library: the local Jacobian
 

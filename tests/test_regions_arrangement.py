@@ -62,8 +62,8 @@ def brute_force_count(net: ReLUNetwork, box=None) -> int:
         extra_h += [Fraction(hi), -Fraction(lo)]
     count = 0
     for signs in itertools.product((1, -1), repeat=len(planes_l)):
-        G = [[-s * v for v in p[:-1]] for s, p in zip(signs, planes_l)] + extra_G
-        h = [s * p[-1] for s, p in zip(signs, planes_l)] + extra_h
+        G = [[-s * v for v in p[:-1]] for s, p in zip(signs, planes_l, strict=True)] + extra_G
+        h = [s * p[-1] for s, p in zip(signs, planes_l, strict=True)] + extra_h
         if not G or reference_interior_point([[-v for v in r] for r in G], h, d) is not None:
             count += 1
     return count
@@ -90,11 +90,13 @@ def test_linalg_rank_nullity_and_solve(M):
     assert r + len(N) == n  # equality (rank-nullity)
     assert r == len(rref(M)[0]) == int(np.linalg.matrix_rank(np.array(M, float)))  # equality
     for v in N:
-        assert all(sum(a * x for a, x in zip(row, v)) == 0 for row in M)  # equality
+        assert all(sum(a * x for a, x in zip(row, v, strict=True)) == 0 for row in M)  # equality
     x0 = [Fraction(1), Fraction(-2), Fraction(1, 3)]
-    b = [sum(a * x for a, x in zip(row, x0)) for row in M]
+    b = [sum(a * x for a, x in zip(row, x0, strict=True)) for row in M]
     x = solve(M, b)
-    assert x is not None and [sum(a * v for a, v in zip(row, x)) for row in M] == b  # equality
+    assert (
+        x is not None and [sum(a * v for a, v in zip(row, x, strict=True)) for row in M] == b
+    )  # equality
     if len(M) == n:
         assert det(M) == sympy.Matrix(M).det()  # equality with sympy's determinant
 

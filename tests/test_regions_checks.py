@@ -94,7 +94,7 @@ def test_random_networks_violate_nothing(seed, d, widths):
     rng = np.random.default_rng(seed)
     full = (d, *widths, 1)
     net = ReLUNetwork(
-        [rng.integers(-3, 4, (b, a)) for a, b in zip(full[:-1], full[1:])],
+        [rng.integers(-3, 4, (b, a)) for a, b in zip(full[:-1], full[1:], strict=False)],
         [rng.integers(-3, 4, b) for b in full[1:]],
     )
     box = [(-4, 4)] * d if d == 2 and len(widths) > 1 else None

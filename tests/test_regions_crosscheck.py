@@ -140,7 +140,7 @@ def ref_count_1d(net: ReLUNetwork, domain=None) -> int:
         for j in range(width):
             ends = [lo, *cuts, hi]
             new = []
-            for a, b in zip(ends[:-1], ends[1:]):
+            for a, b in zip(ends[:-1], ends[1:], strict=False):
                 s, t = _samples(a, b)
                 zs = net.exact_preactivations([s])[layer_idx][j]
                 zt = net.exact_preactivations([t])[layer_idx][j]
@@ -152,10 +152,10 @@ def ref_count_1d(net: ReLUNetwork, domain=None) -> int:
             cuts = sorted(set(cuts) | set(new))
     ends = [lo, *cuts, hi]
     patterns = []
-    for a, b in zip(ends[:-1], ends[1:]):
+    for a, b in zip(ends[:-1], ends[1:], strict=False):
         s, _ = _samples(a, b)
         patterns.append(tuple(tuple(v > 0 for v in z) for z in net.exact_preactivations([s])))
-    runs = 1 + sum(p != q for p, q in zip(patterns[:-1], patterns[1:]))
+    runs = 1 + sum(p != q for p, q in zip(patterns[:-1], patterns[1:], strict=False))
     assert len(set(patterns)) == runs  # each pattern's set is an interval (convex)
     return runs
 
@@ -167,7 +167,7 @@ def ref_breakpoints_1d(net: ReLUNetwork) -> list[F]:
         for j in range(width):
             ends = [None, *cuts, None]
             new = []
-            for a, b in zip(ends[:-1], ends[1:]):
+            for a, b in zip(ends[:-1], ends[1:], strict=False):
                 s, t = _samples(a, b)
                 zs = net.exact_preactivations([s])[layer_idx][j]
                 zt = net.exact_preactivations([t])[layer_idx][j]
@@ -393,8 +393,11 @@ def test_1d_box_holding_every_breakpoint_equals_line(net):
 def _merged(net: ReLUNetwork, cuts: list[F]) -> int:
     """Candidate points where the pattern does not actually change."""
     ends = [None, *cuts, None]
-    pats = [net.activation_pattern([_samples(a, b)[0]]) for a, b in zip(ends[:-1], ends[1:])]
-    return sum(p == q for p, q in zip(pats[:-1], pats[1:]))
+    pats = [
+        net.activation_pattern([_samples(a, b)[0]])
+        for a, b in zip(ends[:-1], ends[1:], strict=False)
+    ]
+    return sum(p == q for p, q in zip(pats[:-1], pats[1:], strict=False))
 
 
 # ------------------------------------------------- shallow 2 inputs: lines and Euler
@@ -502,12 +505,12 @@ def _ref_linear_1d(net: ReLUNetwork, box) -> int:
     cuts = [c for c in ref_breakpoints_1d(net) if (lo is None or lo < c) and (hi is None or c < hi)]
     ends = [lo, *cuts, hi]
     maps = []
-    for a, b in zip(ends[:-1], ends[1:]):
+    for a, b in zip(ends[:-1], ends[1:], strict=False):
         s, t = _samples(a, b)
         ys, yt = net.exact_forward([s])[0], net.exact_forward([t])[0]
         slope = (yt - ys) / (t - s)
         maps.append((slope, ys - slope * s))
-    return 1 + sum(p != q for p, q in zip(maps[:-1], maps[1:]))
+    return 1 + sum(p != q for p, q in zip(maps[:-1], maps[1:], strict=False))
 
 
 # -------------------------------------------------------------------------- invariances

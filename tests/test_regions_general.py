@@ -65,7 +65,10 @@ def test_interior_point_float_path_agrees_with_exact_simplex(case):
     assert (fast is None) == (exact is None)
     for p in (fast, exact):
         if p is not None:
-            assert all(sum(a * x for a, x in zip(r, p)) + c > 0 for r, c in zip(A, b))
+            assert all(
+                sum(a * x for a, x in zip(r, p, strict=True)) + c > 0
+                for r, c in zip(A, b, strict=True)
+            )
 
 
 @given(
@@ -96,12 +99,15 @@ def test_batched_float_certificates_agree_with_exact_simplex(case):
         systems.append((A, b))
     box = (tuple([-2] * d), tuple([2] * d), 1)
     got = _solve_systems(systems, box)
-    for (A, b), pt in zip(systems, got):
+    for (A, b), pt in zip(systems, got, strict=True):
         exact = exact_interior_point(A, b)
         assert (pt is None) == (exact is None)  # equality of the decisions
         if pt is not None:
             X, den = pt
-            assert all(sum(a * x for a, x in zip(r, X)) + c * den > 0 for r, c in zip(A, b))
+            assert all(
+                sum(a * x for a, x in zip(r, X, strict=True)) + c * den > 0
+                for r, c in zip(A, b, strict=True)
+            )
 
 
 @given(
@@ -176,10 +182,10 @@ def test_float_rows_in_one_pass_match_row_by_row(rows):
     R = [tuple(v << s for v in r) for r, _, s in rows]
     C = [c << s for _, c, s in rows]
     for M, sc in (_float_system_many(R, C), _float_system(R, C)):
-        for (r, c), m, (norm, e) in zip(zip(R, C), M, sc):
+        for (r, c), m, (norm, e) in zip(zip(R, C, strict=True), M, sc, strict=True):
             if e >= 900:  # unsafe rows are never used by the float certificates
                 continue
-            for exact, got in zip((*r, c), m):
+            for exact, got in zip((*r, c), m, strict=True):
                 want = Fraction(exact) / (Fraction(norm) * 2 ** int(e))
                 assert abs(Fraction(float(got)) - want) <= abs(want) * Fraction(3, 2**53)  # bound
 

@@ -52,10 +52,13 @@ def brute_pieces(net: ReLUNetwork, domain=None) -> list:
         lo, hi = lo0, hi0
         ok = True
         a, b = [F(1)], [F(0)]  # layer input = a x + b under the pattern
-        for W, B, act in zip(Ws[:-1], Bs[:-1], pat):
-            p = [sum((w * ai for w, ai in zip(row, a)), F(0)) for row in W]
-            q = [sum((w * bi for w, bi in zip(row, b)), bb) for row, bb in zip(W, B)]
-            for pi, qi, on in zip(p, q, act):
+        for W, B, act in zip(Ws[:-1], Bs[:-1], pat, strict=True):
+            p = [sum((w * ai for w, ai in zip(row, a, strict=True)), F(0)) for row in W]
+            q = [
+                sum((w * bi for w, bi in zip(row, b, strict=True)), bb)
+                for row, bb in zip(W, B, strict=True)
+            ]
+            for pi, qi, on in zip(p, q, act, strict=True):
                 s = 1 if on else -1  # need s (p x + q) > 0 in the interior
                 sp, sq = s * pi, s * qi
                 if sp == 0:
@@ -67,12 +70,15 @@ def brute_pieces(net: ReLUNetwork, domain=None) -> list:
                     lo = r if lo is None else max(lo, r)
                 else:
                     hi = r if hi is None else min(hi, r)
-            a = [pi if on else F(0) for pi, on in zip(p, act)]
-            b = [qi if on else F(0) for qi, on in zip(q, act)]
+            a = [pi if on else F(0) for pi, on in zip(p, act, strict=True)]
+            b = [qi if on else F(0) for qi, on in zip(q, act, strict=True)]
         if not ok or (lo is not None and hi is not None and lo >= hi):
             continue
-        A = tuple(sum((w * ai for w, ai in zip(row, a)), F(0)) for row in Ws[-1])
-        c = tuple(sum((w * bi for w, bi in zip(row, b)), bb) for row, bb in zip(Ws[-1], Bs[-1]))
+        A = tuple(sum((w * ai for w, ai in zip(row, a, strict=True)), F(0)) for row in Ws[-1])
+        c = tuple(
+            sum((w * bi for w, bi in zip(row, b, strict=True)), bb)
+            for row, bb in zip(Ws[-1], Bs[-1], strict=True)
+        )
         pieces.append((lo, hi, (A, c)))
     pieces.sort(key=lambda t: (t[0] is not None, t[0] if t[0] is not None else 0))
     return pieces
@@ -239,7 +245,7 @@ def test_iterator_regions_are_consistent(case):
         assert list(r.output(r.point)) == net.exact_forward([r.point[0]])  # equality: exact map
     xs = [r.point[0] for r in regions]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)  # left to right, disjoint
-    for left, right in zip(regions, regions[1:]):
+    for left, right in zip(regions, regions[1:], strict=False):
         assert left.pattern != right.pattern  # neighbours differ (maximal intervals)
 
 
@@ -275,7 +281,7 @@ def test_float_weights_match_the_iterator(seed):
     assert n <= 5 * 5 * 4  # bound: prod(n_l + 1)
     # the iterator's exact maps (A, c), merged where neighbours agree
     maps = [(r.A, r.c) for r in regions]
-    merged = 1 + sum(1 for u, v in zip(maps, maps[1:]) if u != v)
+    merged = 1 + sum(1 for u, v in zip(maps, maps[1:], strict=False) if u != v)
     lin = count_regions_1d(net, kind="linear")
     assert lin == merged <= n  # equality with the iterator's maps; bound by the activation count
 
@@ -391,7 +397,7 @@ def test_any_split_into_tasks_gives_the_same_count(n_tasks, kind):
 
     net = _mixed_net()
     maps = [(r.A, r.c) for r in iter_regions_1d(net)]
-    expected = (len(maps), 1 + sum(1 for u, v in zip(maps, maps[1:]) if u != v))
+    expected = (len(maps), 1 + sum(1 for u, v in zip(maps, maps[1:], strict=False) if u != v))
     serial = count_regions_1d(net, kind=kind)
     assert count_regions_1d(net, kind="linear") < count_regions_1d(net)  # strict: merges exist
     with ThreadPoolExecutor(2) as ex:
@@ -487,7 +493,7 @@ def test_outputs_agree_with_torch():
     Bs = [rng.normal(size=widths[i + 1]) for i in range(3)]
     net = ReLUNetwork(Ws, Bs)
     layers = []
-    for i, (W, B) in enumerate(zip(Ws, Bs)):
+    for i, (W, B) in enumerate(zip(Ws, Bs, strict=True)):
         lin = torch.nn.Linear(widths[i], widths[i + 1]).double()
         with torch.no_grad():
             lin.weight.copy_(torch.tensor(W))

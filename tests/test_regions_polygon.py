@@ -30,7 +30,7 @@ BOX = [(-1, 1), (-1, 1)]
 
 def int_net(draw, widths, lo=-2, hi=2):
     Ws, bs = [], []
-    for a, b in zip(widths[:-1], widths[1:]):
+    for a, b in zip(widths[:-1], widths[1:], strict=False):
         Ws.append(
             draw(
                 st.lists(
@@ -134,7 +134,7 @@ def test_random_float_deep_vs_lp(seed):
     rng = np.random.default_rng(seed)
     widths = (2, 4, 3, 1)
     net = ReLUNetwork(
-        [rng.standard_normal((b, a)) for a, b in zip(widths[:-1], widths[1:])],
+        [rng.standard_normal((b, a)) for a, b in zip(widths[:-1], widths[1:], strict=False)],
         [rng.standard_normal(b) for b in widths[1:]],
     )
     box = [(-2, 2), (-1, 3)]
@@ -191,7 +191,7 @@ def _near_tie_net(draw, widths):
     """Small integers, some nudged by one unit in the last place or by 1/3 (not dyadic)."""
     Ws, bs = [], []
     nudges = st.sampled_from([0.0, 0.0, 0.0, 2.0**-52, -(2.0**-52), 2.0**-40])
-    for a, b in zip(widths[:-1], widths[1:]):
+    for a, b in zip(widths[:-1], widths[1:], strict=False):
         W = [[draw(st.integers(-2, 2)) + draw(nudges) for _ in range(a)] for _ in range(b)]
         bias = [draw(st.integers(-2, 2)) + draw(nudges) for _ in range(b)]
         Ws.append(W)

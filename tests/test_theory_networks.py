@@ -81,7 +81,7 @@ def test_parameter_count_known_values(widths, d_in, d_out, expected):
 )
 def test_parameter_count_equals_array_sizes(widths, d_in, d_out, seed):
     net = ReLUNetwork.random((d_in, *widths, d_out), seed=seed)
-    sizes = sum(W.size + B.size for W, B in zip(net.weights, net.biases))
+    sizes = sum(W.size + B.size for W, B in zip(net.weights, net.biases, strict=True))
     assert parameter_count(widths, d_in, d_out) == sizes == net.n_parameters  # claim: equality
 
 
@@ -94,7 +94,7 @@ def test_deep_count_matches_general_count(Dv, Kv):
 def test_parameter_count_matches_torch(widths):
     torch = pytest.importorskip("torch")
     layers = []
-    for a, b in zip((2, *widths), (*widths, 3)):
+    for a, b in zip((2, *widths), (*widths, 3), strict=True):
         layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
     model = torch.nn.Sequential(*layers[:-1])
     # claim: equality with a peer library's count
@@ -176,7 +176,7 @@ def serra_brute(widths: list[int], d_in: int) -> int:
                 ok = False
                 break
         if ok:
-            total += math.prod(math.comb(n, j) for n, j in zip(widths, js))
+            total += math.prod(math.comb(n, j) for n, j in zip(widths, js, strict=True))
     return total
 
 

@@ -248,6 +248,7 @@ def test_newton_step_numeric(seed: int) -> None:
         zip(
             sympy.symbols("g_1 g_2 h_11 h_12 h_22", real=True),
             [grad[0], grad[1], H[0, 0], H[0, 1], H[1, 1]],
+            strict=True,
         )
     )
     v = np.array([float(x) for x in d.results["v"].subs(subs)])
@@ -533,8 +534,8 @@ def test_adam_expected_moving_average_by_enumeration(steps: int) -> None:
     """Exact E[m_t] over all 2^t gradient sequences of a two-point distribution."""
     b1 = Fraction(9, 10)
     vals, probs = (Fraction(-1), Fraction(3)), (Fraction(2, 5), Fraction(3, 5))
-    mean = sum(v * p for v, p in zip(vals, probs))
-    mean2 = sum(v * v * p for v, p in zip(vals, probs))
+    mean = sum(v * p for v, p in zip(vals, probs, strict=True))
+    mean2 = sum(v * v * p for v, p in zip(vals, probs, strict=True))
     em = es = Fraction(0)
     b2 = Fraction(99, 100)
     for seq in itertools.product(range(2), repeat=steps):

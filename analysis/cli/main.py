@@ -58,7 +58,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _seed(text: str) -> int:
-    """argparse type of a seed: an integer >= 0."""
+    """Argparse type of a seed: an integer >= 0."""
     try:
         value = int(text)
     except ValueError:

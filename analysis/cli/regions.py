@@ -176,7 +176,6 @@ def _save(net: ReLUNetwork, path: str) -> None:
 
 def _say_bound_against_limit(net: Any, max_regions: int) -> None:
     """Before counting, compare Serra et al.'s upper bound with the limit and say so."""
-
     bound = int(serra_upper_bound(list(net.hidden_widths), net.input_dim))
     if bound > max_regions:
         print(
@@ -188,7 +187,6 @@ def _say_bound_against_limit(net: Any, max_regions: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``physml regions`` for parsed arguments (see the module documentation)."""
-
     try:
         net, construction, label = load_network(args)
         domain = parse_domain(args.domain, net.input_dim)
@@ -245,7 +243,6 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     >>> p.parse_args(["regions", "--construct", "3,3"]).construct
     '3,3'
     """
-
     p = sub.add_parser(
         "regions",
         help="count a network's linear regions exactly and check the lecture's formulas",

@@ -106,7 +106,7 @@ def to_torch(net: Any, dtype: Any = None) -> Any:
 
     dtype = torch.float64 if dtype is None else dtype
     mods: list[Any] = []
-    for l, (W, B) in enumerate(zip(net.weights, net.biases)):
+    for l, (W, B) in enumerate(zip(net.weights, net.biases, strict=True)):
         lin = nn.Linear(W.shape[1], W.shape[0], dtype=dtype)
         with torch.no_grad():
             lin.weight.copy_(torch.as_tensor(W, dtype=dtype))

@@ -66,7 +66,7 @@ def random_layers(
         raise ValueError(f"bias_scale must be finite and >= 0, got {bias_scale}")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     weights, biases = [], []
-    for n_in, n_out in zip(ws[:-1], ws[1:]):
+    for n_in, n_out in zip(ws[:-1], ws[1:], strict=False):
         var = 2.0 / n_in if init == "he" else 2.0 / (n_in + n_out)
         weights.append(rng.normal(0.0, np.sqrt(var), size=(n_out, n_in)))
         biases.append(

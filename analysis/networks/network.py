@@ -66,7 +66,7 @@ class ReLUNetwork:
             raise ValueError(f"got {len(weights)} weight matrices but {len(biases)} bias vectors")
         ew: list[np.ndarray] = []
         eb: list[np.ndarray] = []
-        for l, (w, b) in enumerate(zip(weights, biases)):
+        for l, (w, b) in enumerate(zip(weights, biases, strict=True)):
             W = fraction_array(w, f"layer {l} weights")
             B = fraction_array(b, f"layer {l} biases")
             if W.ndim != 2:
@@ -94,7 +94,7 @@ class ReLUNetwork:
         self.biases: tuple[np.ndarray, ...] = tuple(
             float_array(B, f"layer {l} biases") for l, B in enumerate(eb)
         )
-        for l, (W, B) in enumerate(zip(self.weights, self.biases)):
+        for l, (W, B) in enumerate(zip(self.weights, self.biases, strict=True)):
             if not (np.all(np.isfinite(W)) and np.all(np.isfinite(B))):
                 raise ValueError(f"layer {l}: a rational weight overflows float64")
 
@@ -122,14 +122,18 @@ class ReLUNetwork:
     @property
     def n_parameters(self) -> int:
         """Total number of weights and biases."""
-        return int(sum(W.size + B.size for W, B in zip(self.exact_weights, self.exact_biases)))
+        return int(
+            sum(W.size + B.size for W, B in zip(self.exact_weights, self.exact_biases, strict=True))
+        )
 
     @property
     def is_float_exact(self) -> bool:
         """True when the float64 copies equal the exact rational weights."""
         return all(
-            all(Fraction(float(f)) == e for f, e in zip(F.reshape(-1), E.reshape(-1)))
-            for F, E in zip(self.weights + self.biases, self.exact_weights + self.exact_biases)
+            all(Fraction(float(f)) == e for f, e in zip(F.reshape(-1), E.reshape(-1), strict=True))
+            for F, E in zip(
+                self.weights + self.biases, self.exact_weights + self.exact_biases, strict=True
+            )
         )
 
     def __repr__(self) -> str:
@@ -144,7 +148,9 @@ class ReLUNetwork:
         return all(
             a.shape == b.shape and bool(np.all(a == b))
             for a, b in zip(
-                self.exact_weights + self.exact_biases, other.exact_weights + other.exact_biases
+                self.exact_weights + self.exact_biases,
+                other.exact_weights + other.exact_biases,
+                strict=True,
             )
         )
 
@@ -247,7 +253,7 @@ class ReLUNetwork:
         """Float64 output for one input of shape (D_i,) or a batch of shape (B, D_i)."""
         X, single = self._check_batch(x)
         H = X
-        for W, B in zip(self.weights[:-1], self.biases[:-1]):
+        for W, B in zip(self.weights[:-1], self.biases[:-1], strict=True):
             H = np.maximum(H @ W.T + B, 0.0)
         Y = H @ self.weights[-1].T + self.biases[-1]
         return Y[0] if single else Y
@@ -259,7 +265,7 @@ class ReLUNetwork:
         X, _ = self._check_batch(x)
         out = []
         H = X
-        for W, B in zip(self.weights[:-1], self.biases[:-1]):
+        for W, B in zip(self.weights[:-1], self.biases[:-1], strict=True):
             Z = H @ W.T + B
             out.append(Z)
             H = np.maximum(Z, 0.0)
@@ -275,7 +281,7 @@ class ReLUNetwork:
         """Exact rational pre-activations of every hidden layer at one input."""
         h = self._exact_input(x)
         out = []
-        for W, B in zip(self.exact_weights[:-1], self.exact_biases[:-1]):
+        for W, B in zip(self.exact_weights[:-1], self.exact_biases[:-1], strict=True):
             z = [sum((W[i, j] * h[j] for j in range(len(h))), B[i]) for i in range(W.shape[0])]
             out.append(z)
             h = [v if v > 0 else Fraction(0) for v in z]
@@ -284,7 +290,7 @@ class ReLUNetwork:
     def exact_forward(self, x: Any) -> list[Fraction]:
         """Exact rational output at one input (given as ints, floats, Fractions or "p/q")."""
         h = self._exact_input(x)
-        for W, B in zip(self.exact_weights[:-1], self.exact_biases[:-1]):
+        for W, B in zip(self.exact_weights[:-1], self.exact_biases[:-1], strict=True):
             h = [
                 max(sum((W[i, j] * h[j] for j in range(len(h))), B[i]), Fraction(0))
                 for i in range(W.shape[0])

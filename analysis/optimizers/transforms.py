@@ -118,7 +118,7 @@ def chain(*transforms: Optimizer) -> Optimizer:
 
     def update(grad: Array, state: tuple[Any, ...], theta: Array) -> tuple[Array, Any]:
         new_states = []
-        for tr, st in zip(transforms, state):
+        for tr, st in zip(transforms, state, strict=True):
             grad, st = tr.update(grad, st, theta)
             new_states.append(st)
         return grad, tuple(new_states)

@@ -62,7 +62,6 @@ def pieces_1d(
     >>> [(str(a), str(b), s, str(m)) for a, b, s, m, _ in pieces_1d(net, (0, 3))]
     [('0', '1', ((False,),), '0'), ('1', '3', ((True,),), '2')]
     """
-
     _one_input(net, "pieces_1d")
     lo, hi = Fraction(domain[0]), Fraction(domain[1])
     if not lo < hi:

@@ -87,7 +87,6 @@ def plot_lr_regimes(
     [0.5, -1.5]
     >>> plt.close(ax.figure)
     """
-
     ax = _ax(ax)
     for r in ratios:
         eta = r / lam

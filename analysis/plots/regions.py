@@ -1,5 +1,7 @@
-"""Pictures of linear regions: a 1-input network's function with its joints, and the exact
-polygons of a 2-input network coloured by activation pattern (optionally with the region graph).
+"""Pictures of linear regions: a 1-input function with its joints, 2-input polygons.
+
+A 1-input network's function is drawn with its joints; the exact polygons of a 2-input network
+are coloured by activation pattern (optionally with the region graph).
 
 This module imports matplotlib; nothing else in physml imports it at module import time. Both
 functions draw on the ``ax`` they are given (or a new figure's) and return it.
@@ -105,7 +107,6 @@ def plot_function_1d(
     >>> plot_function_1d(net).get_title()
     '3 activation regions, 2 joints'
     """
-
     if net.input_dim != 1:
         raise ValueError(
             f"plot_function_1d needs a network with 1 input, this one has {net.input_dim}"

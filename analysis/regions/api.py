@@ -123,8 +123,12 @@ def first_layer_lower_bound(net: ReLUNetwork, domain: Any = None) -> int:
         if lead is None:
             continue
         if box is not None:  # the affine function's range over the box must contain 0 inside
-            lo = b + sum((min(w * a, w * c) for w, (a, c) in zip(row, box)), Fraction(0))
-            hi = b + sum((max(w * a, w * c) for w, (a, c) in zip(row, box)), Fraction(0))
+            lo = b + sum(
+                (min(w * a, w * c) for w, (a, c) in zip(row, box, strict=True)), Fraction(0)
+            )
+            hi = b + sum(
+                (max(w * a, w * c) for w, (a, c) in zip(row, box, strict=True)), Fraction(0)
+            )
             if not lo < 0 < hi:
                 continue
         seen.add(tuple(v / lead for v in row) + (b / lead,))
@@ -317,7 +321,6 @@ def region_graph(
     >>> sorted(G.edges[e]["units"] for e in G.edges)
     [((0, 0),), ((0, 1),)]
     """
-
     box = _check(net, domain, "activation", method)
     limits = opts.pop("limits", None)
     if limits is None:

@@ -103,7 +103,6 @@ def lecture_check(
     (-1)^{D_i} chi(-1) | 6 | 6 | exact | equality
     sum_{j<=D_i} C(D, j) | 7 | 6 | upper bound | holds as bound
     """
-
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be a ReLUNetwork, got {type(net).__name__}")
     if kind not in ("activation", "linear"):

@@ -79,7 +79,7 @@ def _shares(ineqs: Sequence[Inequality], keys: Sequence[Any], key: Any) -> bool:
     b = Fraction(key[1])
     p = next(i for i, v in enumerate(a) if v != 0)
     rows, consts = [], []
-    for q, k in zip(ineqs, keys):
+    for q, k in zip(ineqs, keys, strict=True):
         if k is None:
             if q.b <= 0:
                 return False
@@ -129,7 +129,9 @@ def _across(inet: Any, X: Sequence[int], den: int, dirv: Sequence[int]) -> tuple
         W = inet.Wo[l]
         z = W.dot(h) + np.array(inet.bi[l], dtype=object) * D
         dz = W.dot(dh)
-        act = tuple(bool(v > 0 or (v == 0 and w > 0)) for v, w in zip(z.tolist(), dz.tolist()))
+        act = tuple(
+            bool(v > 0 or (v == 0 and w > 0)) for v, w in zip(z.tolist(), dz.tolist(), strict=True)
+        )
         mask = np.array(act, dtype=bool)
         h = np.where(mask, z, 0).astype(object)
         dh = np.where(mask, dz, 0).astype(object)
@@ -210,7 +212,7 @@ def _connect(
         unit_keys: dict[Any, int] = {}
         other_keys: set[Any] = set(box_keys)
         consts_ok = True
-        for q, ks in zip(r.inequalities, keys):
+        for q, ks in zip(r.inequalities, keys, strict=True):
             if ks is None:
                 consts_ok = consts_ok and q.b > 0
             elif q.unit is None:
@@ -229,7 +231,7 @@ def _connect(
             p = next(j for j, v in enumerate(h) if v != 0)
             hp = h[p]
             rows, consts = [], []
-            for ir, ks in zip(ints, keys):
+            for ir, ks in zip(ints, keys, strict=True):
                 if ir is None or ks is None or ks[0] == key:
                     continue
                 a, c = ir
@@ -256,9 +258,9 @@ def _connect(
                 den,
             )
         sols = _solve_systems([(problems[n_][3], problems[n_][4]) for n_ in ids], rbox, dim=d - 1)
-        for n_, sol in zip(ids, sols):
+        for n_, sol in zip(ids, sols, strict=True):
             points[n_] = sol
-    for (i, key, sg, _, _, p, _), sol in zip(problems, points):
+    for (i, key, sg, _, _, p, _), sol in zip(problems, points, strict=True):
         if sol is None:
             continue
         (h, h0), (Y, yden) = key, sol
@@ -266,7 +268,8 @@ def _connect(
         hp = h[p]
         rest = [v * hp for v in Y]
         xp = -(
-            h0 * yden + sum(hj * yj for hj, yj in zip((v for j, v in enumerate(h) if j != p), Y))
+            h0 * yden
+            + sum(hj * yj for hj, yj in zip((v for j, v in enumerate(h) if j != p), Y, strict=True))
         )
         X = rest[:p] + [xp] + rest[p:]
         pat = _across(inet, X, yden * hp, [-sg * v for v in h])
@@ -278,8 +281,8 @@ def _connect(
             continue
         flips = tuple(
             (l, j)
-            for l, (p1, p2) in enumerate(zip(regions[i].pattern, regions[k].pattern))
-            for j, (u, v) in enumerate(zip(p1, p2))
+            for l, (p1, p2) in enumerate(zip(regions[i].pattern, regions[k].pattern, strict=True))
+            for j, (u, v) in enumerate(zip(p1, p2, strict=True))
             if u != v
         )
         G.add_edge(i, k, units=flips)
@@ -303,7 +306,7 @@ def _region_graph_pairs(net: ReLUNetwork, regions: Sequence[Region]) -> nx.Graph
         seen = set()
         ks = [_key(q) if any(q.a) else None for q in r.inequalities]
         rkeys.append([k[0] if k else None for k in ks])
-        for q, ksg in zip(r.inequalities, ks):
+        for q, ksg in zip(r.inequalities, ks, strict=True):
             if q.unit is None or ksg is None:
                 continue
             key, sgn = ksg
@@ -313,7 +316,7 @@ def _region_graph_pairs(net: ReLUNetwork, regions: Sequence[Region]) -> nx.Graph
             groups[key][0 if sgn > 0 else 1].append(i)
     key0: list[Any] = []
     if net.depth >= 1:
-        for w, b in zip(net.exact_weights[0], net.exact_biases[0]):
+        for w, b in zip(net.exact_weights[0], net.exact_biases[0], strict=True):
             key0.append(_key(Inequality(tuple(w), b))[0] if any(w) else None)
     for key, (pos, neg) in groups.items():
         masked = {j for j, k0 in enumerate(key0) if k0 == key}
@@ -333,8 +336,10 @@ def _region_graph_pairs(net: ReLUNetwork, regions: Sequence[Region]) -> nx.Graph
                 if _shares(ineqs, rkeys[i] + rkeys[k], key):
                     flips = tuple(
                         (l, j)
-                        for l, (p1, p2) in enumerate(zip(regions[i].pattern, regions[k].pattern))
-                        for j, (u, v) in enumerate(zip(p1, p2))
+                        for l, (p1, p2) in enumerate(
+                            zip(regions[i].pattern, regions[k].pattern, strict=True)
+                        )
+                        for j, (u, v) in enumerate(zip(p1, p2, strict=True))
                         if u != v
                     )
                     G.add_edge(i, k, units=flips)

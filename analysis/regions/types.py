@@ -27,7 +27,7 @@ class Inequality:
 
     def value(self, x: Sequence[Fraction]) -> Fraction:
         """Exact ``a . x + b``."""
-        return sum((ai * xi for ai, xi in zip(self.a, x)), self.b)
+        return sum((ai * xi for ai, xi in zip(self.a, x, strict=True)), self.b)
 
 
 @dataclass(frozen=True)
@@ -60,4 +60,7 @@ class Region:
 
     def output(self, x: Sequence[Fraction]) -> tuple[Fraction, ...]:
         """Exact output ``A x + c`` of the network's affine piece on this region."""
-        return tuple(sum((a * xi for a, xi in zip(row, x)), ci) for row, ci in zip(self.A, self.c))
+        return tuple(
+            sum((a * xi for a, xi in zip(row, x, strict=True)), ci)
+            for row, ci in zip(self.A, self.c, strict=True)
+        )

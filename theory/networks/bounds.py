@@ -77,7 +77,9 @@ def parameter_count(widths: Sequence[Any], d_in: Any = 1, d_out: Any = 1) -> sym
     _nonneg_int(d_in, "d_in", 1)
     _nonneg_int(d_out, "d_out", 1)
     ns = [sympy.sympify(d_in), *_widths(widths), sympy.sympify(d_out)]
-    return sympy.expand(sum(((a + 1) * b for a, b in zip(ns[:-1], ns[1:])), sympy.Integer(0)))
+    return sympy.expand(
+        sum(((a + 1) * b for a, b in zip(ns[:-1], ns[1:], strict=False)), sympy.Integer(0))
+    )
 
 
 def deep_parameter_count(Dv: Any = D, Kv: Any = K, d_in: Any = 1, d_out: Any = 1) -> sympy.Expr:

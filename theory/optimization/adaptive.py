@@ -340,18 +340,24 @@ def energy_conserving_descent() -> Derivation:
     plain_pi = sympy.symbols("pi_1 pi_2", real=True)
     plain_F = sympy.Symbol("F", real=True)
     rename: dict[sympy.Basic, sympy.Basic] = {}
-    for j, (x, p) in enumerate(zip(th, pi), 1):
+    for j, (x, p) in enumerate(zip(th, pi, strict=True), 1):
         rename[sympy.Derivative(x, tau)] = sympy.Symbol(rf"\dot{{\theta}}_{j}", real=True)
         rename[sympy.Derivative(p, tau)] = sympy.Symbol(rf"\dot{{\pi}}_{j}", real=True)
         rename[sympy.Derivative(F, x)] = sympy.Symbol(rf"\partial_{{\theta_{j}}} F", real=True)
-    last = {F: plain_F, **dict(zip(th, plain_th)), **dict(zip(pi, plain_pi))}
+    last = {
+        F: plain_F,
+        **dict(zip(th, plain_th, strict=True)),
+        **dict(zip(pi, plain_pi, strict=True)),
+    }
 
     def show(expr: sympy.Basic) -> sympy.Basic:
         return expr.xreplace(rename).xreplace(last)
 
     def conserved(H: sympy.Expr, label: str) -> sympy.Expr:
-        flow = {sympy.Derivative(x, tau): sympy.diff(H, p) for x, p in zip(th, pi)}
-        flow.update({sympy.Derivative(p, tau): -sympy.diff(H, x) for x, p in zip(th, pi)})
+        flow = {sympy.Derivative(x, tau): sympy.diff(H, p) for x, p in zip(th, pi, strict=True)}
+        flow.update(
+            {sympy.Derivative(p, tau): -sympy.diff(H, x) for x, p in zip(th, pi, strict=True)}
+        )
         d.step(
             f"{label}: Hamilton's equations d theta/dtau = dH/dpi, d pi/dtau = -dH/dtheta",
             {show(k): show(v) for k, v in flow.items()},

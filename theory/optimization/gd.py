@@ -41,7 +41,7 @@ def _gd_factor(d: Derivation) -> sympy.Expr:
         "Update rule u_i <- u_i - eta dE/du_i, component by component",
         [sympy.expand(u - eta * sympy.diff(energy, u)) for u in (u1, u2)],
     )
-    factors = [sympy.factor(new / u) for new, u in zip(update, (u1, u2))]
+    factors = [sympy.factor(new / u) for new, u in zip(update, (u1, u2), strict=True)]
     d.step("Each direction is multiplied by its own factor u_i'/u_i", factors)
     return factors[0].subs(l1, lam)
 

@@ -35,7 +35,7 @@ def _float_rows(
     """
     out = np.empty((len(rows), len(rows[0]) + 1))
     exps = np.zeros(len(rows))
-    for i, (r, c) in enumerate(zip(rows, consts)):
+    for i, (r, c) in enumerate(zip(rows, consts, strict=True)):
         e = max(abs(v) for v in r).bit_length() - 1
         vals: list[float]
         if e < 1000 and abs(c) < (1 << 1000):
@@ -373,7 +373,7 @@ def _float_system_many(
     row as :func:`_float_rows`. Rows whose entries do not fit a float take that slower path.
     """
     try:
-        flat = [float(v) for r, c in zip(rows, consts) for v in (*r, c)]
+        flat = [float(v) for r, c in zip(rows, consts, strict=True) for v in (*r, c)]
         A = np.array(flat).reshape(len(rows), -1)
     except OverflowError:
         return _float_system(rows, consts)

@@ -1,4 +1,4 @@
-"""Exact strict feasibility of linear systems: is ``{x : A x + b > 0}`` non-empty?
+"""Exact strict feasibility of linear systems: whether ``{x : A x + b > 0}`` is non-empty.
 
 A polyhedron given by strict inequalities is full-dimensional exactly when this open set is
 non-empty. We decide it with the *max-slack* linear program
@@ -178,8 +178,8 @@ def _verify_point(
     ratios = [float(v).as_integer_ratio() for v in x]
     den = max(q for _, q in ratios)
     X = tuple(p * (den // q) for p, q in ratios)
-    for r, c in zip(rows, consts):
-        if sum(a * xi for a, xi in zip(r, X)) + c * den <= 0:
+    for r, c in zip(rows, consts, strict=True):
+        if sum(a * xi for a, xi in zip(r, X, strict=True)) + c * den <= 0:
             return None
     return X, den
 
@@ -202,7 +202,7 @@ def _int_null_vector(M: list[list[int]]) -> list[int] | None:
         for r in rows:
             f = r[c]
             if f:
-                r = [pv * a - f * b for a, b in zip(r, pr)]
+                r = [pv * a - f * b for a, b in zip(r, pr, strict=True)]
                 if not any(r):
                     continue
                 g = math.gcd(*r)
@@ -212,7 +212,7 @@ def _int_null_vector(M: list[list[int]]) -> list[int] | None:
         for idx, (pc, prow) in enumerate(pivots):
             f = prow[c]
             if f:
-                nr = [pv * a - f * b for a, b in zip(prow, pr)]
+                nr = [pv * a - f * b for a, b in zip(prow, pr, strict=True)]
                 g = math.gcd(*nr)
                 pivots[idx] = (pc, [v // g for v in nr])
         pivots.append((c, pr))
@@ -257,11 +257,13 @@ def _farkas(
         ratios = [
             (p, q << int(e))
             for (p, q), e in zip(
-                (float(v).as_integer_ratio() for v in y[nz] / scale[nz, 0]), scale[nz, 1]
+                (float(v).as_integer_ratio() for v in y[nz] / scale[nz, 0]),
+                scale[nz, 1],
+                strict=True,
             )
         ]
         den_y = max(q for _, q in ratios)
-        Y = [(int(i), p * (den_y // q)) for i, (p, q) in zip(nz, ratios)]
+        Y = [(int(i), p * (den_y // q)) for i, (p, q) in zip(nz, ratios, strict=True)]
         r = [sum(Yi * rows[i][j] for i, Yi in Y) for j in range(d)]
         lo, hi, den = box
         top = sum(rj * (hi[j] if rj > 0 else lo[j]) for j, rj in enumerate(r))
@@ -277,7 +279,7 @@ def _farkas(
         v = [-t for t in v]
     if any(t < 0 for t in v):
         return False
-    return sum(t * consts[i] for t, i in zip(v, support)) <= 0
+    return sum(t * consts[i] for t, i in zip(v, support, strict=True)) <= 0
 
 
 # ------------------------------------------------------------------------ deciding systems
@@ -446,7 +448,7 @@ def interior_point(
     if exact:
         return exact_interior_point(Af, bf)
     rows, consts = [], []
-    for r, c in zip(Af, bf):
+    for r, c in zip(Af, bf, strict=True):
         den = math.lcm(c.denominator, *(v.denominator for v in r))
         rows.append([int(v * den) for v in r])
         consts.append(int(c * den))

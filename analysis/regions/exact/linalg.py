@@ -93,7 +93,7 @@ def rref(M: Any) -> tuple[Matrix, list[int]]:
                 f = A[i][c]
                 if f != 0:
                     Ai = A[i]
-                    A[i] = [a - f * b if b else a for a, b in zip(Ai, pr)]
+                    A[i] = [a - f * b if b else a for a, b in zip(Ai, pr, strict=True)]
         pivots.append(c)
         r += 1
     return A[:r], pivots
@@ -123,7 +123,7 @@ def rank(M: Any) -> int:
             f = A[i][c]
             if f != 0:
                 q = f / pr[c]
-                A[i] = [a - q * b if b else a for a, b in zip(A[i], pr)]
+                A[i] = [a - q * b if b else a for a, b in zip(A[i], pr, strict=True)]
         r += 1
     return r
 
@@ -158,11 +158,11 @@ def solve(A: Any, b: Sequence[Any]) -> list[Fraction] | None:
     if not rows:
         raise ValueError("solve: A has no rows, so the number of unknowns is unknown")
     n = len(rows[0])
-    R, piv = rref([r + [v] for r, v in zip(rows, rhs)])
+    R, piv = rref([r + [v] for r, v in zip(rows, rhs, strict=True)])
     if piv and piv[-1] == n:
         return None
     x = [Fraction(0)] * n
-    for row, c in zip(R, piv):
+    for row, c in zip(R, piv, strict=True):
         x[c] = row[n]
     return x
 
@@ -185,7 +185,7 @@ def nullspace(M: Any) -> Matrix:
     for f in free:
         v = [Fraction(0)] * n
         v[f] = Fraction(1)
-        for row, c in zip(R, piv):
+        for row, c in zip(R, piv, strict=True):
             v[c] = -row[f]
         basis.append(v)
     return basis
@@ -213,7 +213,7 @@ def det(M: Any) -> Fraction:
         for i in range(c + 1, n):
             q = A[i][c] / A[c][c]
             if q:
-                A[i] = [a - q * b for a, b in zip(A[i], A[c])]
+                A[i] = [a - q * b for a, b in zip(A[i], A[c], strict=True)]
     return d
 
 
@@ -271,7 +271,7 @@ def reference_interior_point(
     ncol = nv + m + 2
     zero, one = Fraction(0), Fraction(1)
     T: list[list[Fraction]] = []
-    for i, (g, hi) in enumerate(zip(rows, rhs)):
+    for i, (g, hi) in enumerate(zip(rows, rhs, strict=True)):
         r = [*g, *(-v for v in g), -hi, one] + [zero] * (m + 2) + [zero]
         r[nv + i] = one
         T.append(r)
@@ -307,9 +307,9 @@ def reference_interior_point(
         for i, row in enumerate(T):
             if i != leave and row[enter] != 0:
                 f = row[enter]
-                T[i] = [a - f * b if b else a for a, b in zip(row, prow)]
+                T[i] = [a - f * b if b else a for a, b in zip(row, prow, strict=True)]
         f = z[enter]
-        z = [a - f * b if b else a for a, b in zip(z, prow)]
+        z = [a - f * b if b else a for a, b in zip(z, prow, strict=True)]
         basis[leave] = enter
     if z[ncol] <= 0:
         return None

@@ -164,8 +164,8 @@ def iter_regions_brute(
 
 def _hidden_map(Z: list, z0: list, bits: tuple[bool, ...]) -> tuple[list, list]:
     zero = Fraction(0)
-    P = [list(r) if b else [zero] * len(r) for r, b in zip(Z, bits)]
-    q = [v if b else zero for v, b in zip(z0, bits)]
+    P = [list(r) if b else [zero] * len(r) for r, b in zip(Z, bits, strict=True)]
+    q = [v if b else zero for v, b in zip(z0, bits, strict=True)]
     return P, q
 
 

@@ -113,7 +113,7 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
         },
         ax=ax,
     )
-    frac = [c / b for b, c in zip(rnd_b, rnd_c)]
+    frac = [c / b for b, c in zip(rnd_b, rnd_c, strict=True)]
     md = derivations_markdown(ctx, ["width_one_regions"]) + (
         "\n\nFigure 10: exact counts against the formulas. The constructions sit on the line "
         "(the formula is reached); random networks sit far below it — "

@@ -17,7 +17,7 @@ def sec_deep(ctx: ReportContext) -> SectionResult:
 
     checks = []
     nets = [max_regions_network([3] * k) for k in (1, 2, 3)]
-    for k, net in zip((1, 2, 3), nets):
+    for k, net in zip((1, 2, 3), nets, strict=True):
         n = count_regions(net)
         want = int(max_regions_1d([3] * k))
         checks.append(
@@ -71,7 +71,8 @@ def sec_deep(ctx: ReportContext) -> SectionResult:
         nets,
         domain=(0.0, 1.0),
         labels=[
-            f"K = {k} layer(s) of width 3: {c} regions on ℝ" for k, c in zip((1, 2, 3), counts)
+            f"K = {k} layer(s) of width 3: {c} regions on ℝ"
+            for k, c in zip((1, 2, 3), counts, strict=True)
         ],
         ax=ax,
     )

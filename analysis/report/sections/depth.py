@@ -68,7 +68,7 @@ def sec_depth(ctx: ReportContext) -> SectionResult:
             "exact",
             all(
                 p == int(shallow_parameter_count(D)) and r == int(max_regions_shallow(D, 1))
-                for D, (p, r) in zip(widths, measured_shallow)
+                for D, (p, r) in zip(widths, measured_shallow, strict=True)
             ),
             expected="; ".join(
                 f"{int(shallow_parameter_count(D))}, {int(max_regions_shallow(D, 1))}"
@@ -95,7 +95,7 @@ def sec_depth(ctx: ReportContext) -> SectionResult:
         D = int(label.rsplit("= ", 1)[1])
         ok = all(
             r == int(max_regions_1d([D] * k)) and p == int(deep_parameter_count(D, k))
-            for k, p, r in zip(range(1, len(ps) + 1), ps, rs)
+            for k, p, r in zip(range(1, len(ps) + 1), ps, rs, strict=True)
         )
         checks.append(
             Check(

@@ -13,7 +13,6 @@ __all__ = ["fp_rmsprop_eps"]
 
 def fp_rmsprop_eps(ctx: ReportContext) -> SectionResult:
     """RMSProp's eps inside the square root (lecture) against outside (torch)."""
-
     eta, beta, eps = 0.01, 0.9, 1e-8
     checks = []
     rows = []

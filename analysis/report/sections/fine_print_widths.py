@@ -16,14 +16,16 @@ __all__ = ["fp_width_three"]
 def _random_int_net(rng: np.random.Generator, widths: tuple[int, ...], lim: int = 4):  # noqa: ANN202
 
     sizes = (1, *widths, 1)
-    ws = [rng.integers(-lim, lim + 1, size=(b, a)) for a, b in zip(sizes[:-1], sizes[1:])]
+    ws = [
+        rng.integers(-lim, lim + 1, size=(b, a))
+        for a, b in zip(sizes[:-1], sizes[1:], strict=False)
+    ]
     bs = [rng.integers(-lim, lim + 1, size=b) for b in sizes[1:]]
     return ReLUNetwork(ws, bs)
 
 
 def fp_width_three(ctx: ReportContext) -> SectionResult:
     """(D+1)^K is reached by 1-input networks only when every width is at least 3."""
-
     checks = []
     rows = [
         "| widths | $\\prod(n_l+1)$ | exact count | how the network was made |",
@@ -129,5 +131,5 @@ def _second_layer_crossings(net) -> int:  # noqa: ANN001
         right = z(j, joints[-1] + 1) - vals[-1]
         ends = [-left if left != 0 else vals[0], *vals, right if right != 0 else vals[-1]]
         signs = [v > 0 for v in ends if v != 0]
-        most = max(most, sum(a != b for a, b in zip(signs, signs[1:])))
+        most = max(most, sum(a != b for a, b in zip(signs, signs[1:], strict=False)))
     return most

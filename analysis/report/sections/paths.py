@@ -17,7 +17,6 @@ __all__ = ["sec_paths"]
 
 def _adaptive_checks(ctx: ReportContext) -> list[Check]:
     """Adam's bias correction and RMSProp's steady state, measured against the derivations."""
-
     d_adam = ctx.derivation("adam_bias_correction")
     d_rms = ctx.derivation("rmsprop")
     g_sym = sympy.Symbol("g", real=True)
@@ -42,7 +41,7 @@ def _adaptive_checks(ctx: ReportContext) -> list[Check]:
             r"$\hat s_t = g^2$ (sympy summation)",
             ", ".join(fmt(v, 10) for v in got),
             "exact",
-            all(abs(a - b) <= 1e-13 for a, b in zip(got, predicted)),
+            all(abs(a - b) <= 1e-13 for a, b in zip(got, predicted, strict=True)),
             expected=", ".join(fmt(v, 10) for v in predicted),
         )
     )

@@ -86,12 +86,12 @@ def iter_regions_arrangement(
     hp = arrangement_hyperplanes(net)
     start = [Fraction(0)] * d if box is None else [(lo + hi) / 2 for lo, hi in box]
     cells: list[tuple[list[tuple[int, int]], list[Fraction]]] = [([], start)]
-    for i, (a, b) in enumerate(zip(hp.normals, hp.offsets)):
+    for i, (a, b) in enumerate(zip(hp.normals, hp.offsets, strict=True)):
         new_cells: list[tuple[list[tuple[int, int]], list[Fraction]]] = []
         for ci, (cell, pt) in enumerate(cells):
             if limits is not None:
                 limits.check(len(new_cells) + len(cells) - ci)
-            v = sum((ai * xi for ai, xi in zip(a, pt)), Fraction(b))
+            v = sum((ai * xi for ai, xi in zip(a, pt, strict=True)), Fraction(b))
             for s in (1, -1):
                 if v * s > 0:
                     new_cells.append(([*cell, (i, s)], pt))

@@ -55,6 +55,7 @@ def _primitive(vec: Sequence[Fraction]) -> tuple[int, ...]:
 
 
 def check_shallow(net: Any) -> ReLUNetwork:
+    """``net`` when it is a ReLU network with one hidden layer; an error otherwise."""
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be a ReLUNetwork, got {type(net).__name__}")
     if net.depth != 1:

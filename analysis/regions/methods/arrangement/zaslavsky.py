@@ -205,7 +205,12 @@ def intersection_lattice(
         unit = tuple(int(j == i) for j in range(d))
         faces.append(_reduce([v * lo.denominator for v in unit], -lo.numerator))
         faces.append(_reduce([-v * hi.denominator for v in unit], hi.numerator))
-    top = _Flat(0, 0, [(i, a, b) for i, (a, b) in enumerate(zip(hp.normals, hp.offsets))], faces)
+    top = _Flat(
+        0,
+        0,
+        [(i, a, b) for i, (a, b) in enumerate(zip(hp.normals, hp.offsets, strict=True))],
+        faces,
+    )
     result = [(0, 0, 1)]
     level: dict[int, _Flat] = {0: top}
     up_prev: dict[int, frozenset[int]] = {0: frozenset()}

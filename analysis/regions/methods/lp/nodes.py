@@ -45,7 +45,7 @@ class _IntNet:
     @classmethod
     def from_net(cls, net: ReLUNetwork) -> _IntNet:
         Wi, bi, s = [], [], []
-        for W, B in zip(net.exact_weights, net.exact_biases):
+        for W, B in zip(net.exact_weights, net.exact_biases, strict=True):
             vals = list(W.reshape(-1)) + list(B)
             den = math.lcm(*(v.denominator for v in vals))
             Wi.append(tuple(tuple(int(v * den) for v in row) for row in W))
@@ -116,4 +116,4 @@ def _root(net: _IntNet, box: Box | None) -> _Node:
 
 def _value(row: Sequence[int], c: int, pt: IntPoint) -> int:
     X, den = pt
-    return sum(a * x for a, x in zip(row, X)) + c * den
+    return sum(a * x for a, x in zip(row, X, strict=True)) + c * den

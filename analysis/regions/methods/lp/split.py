@@ -99,7 +99,7 @@ class _Split:
         l = self.l = node.layer
         S, d = node.S, net.d
         # next pre-activations G x + g0 (over S * s_l): only the nonzero rows of P, q count
-        on = [i for i, (row, c) in enumerate(zip(node.P, node.q)) if c or any(row)]
+        on = [i for i, (row, c) in enumerate(zip(node.P, node.q, strict=True)) if c or any(row)]
         n = len(net.bi[l])
         if on:
             Wl = net.Wo[l] if net.Wo else np.array(net.Wi[l], dtype=object).reshape(n, -1)
@@ -107,7 +107,7 @@ class _Split:
             Gm = Wsub.dot(np.array([node.P[i] for i in on], dtype=object).reshape(len(on), d))
             gq = Wsub.dot(np.array([node.q[i] for i in on], dtype=object))
             self.G = G = [tuple(int(v) for v in row) for row in Gm.tolist()]
-            g0 = [int(v) + S * b for v, b in zip(gq.tolist(), net.bi[l])]
+            g0 = [int(v) + S * b for v, b in zip(gq.tolist(), net.bi[l], strict=True)]
         else:
             G = [(0,) * d for _ in range(n)]
             g0 = [S * b for b in net.bi[l]]
@@ -131,7 +131,7 @@ class _Split:
         self.fixed: dict[int, bool] = {}
         self.live: list[int] = []
         live = self.live
-        for j, (g, c) in enumerate(zip(G, g0)):
+        for j, (g, c) in enumerate(zip(G, g0, strict=True)):
             if any(g):
                 live.append(j)
             else:
@@ -159,7 +159,7 @@ class _Split:
                 tol = 1e-12 * ((np.abs(a) * np.maximum(-lo, hi)).sum(axis=1) + np.abs(c))
                 tol += _TINY * R.shape[1]
             keep = []
-            for j, lo_ok, hi_ok in zip(self.live, mn > tol, mx < -tol):
+            for j, lo_ok, hi_ok in zip(self.live, mn > tol, mx < -tol, strict=True):
                 if self.fr[j][2] and (lo_ok or hi_ok):
                     self.fixed[j] = bool(lo_ok)
                 else:
@@ -232,7 +232,7 @@ class _Split:
         new_cells: list[_Cell] = []
         frow, fsc, fok = self.fr[j]
         l = self.l
-        for cell, (p_pos, p_neg) in zip(self.cells, pairs):
+        for cell, (p_pos, p_neg) in zip(self.cells, pairs, strict=True):
             rows, consts, units, signs, pt, fm, fs, safe = cell
             if p_pos is None or p_neg is None:
                 signs[j] = p_neg is None
@@ -332,9 +332,9 @@ def _children_many(
     reqs = [(k, r) for k, sp in enumerate(splits) for r in sp.first_requests()]
     res = solve([splits[k].item(splits[k].root, j, sg) for k, (j, sg) in reqs], net, splits)
     answers: list[dict] = [{} for _ in splits]
-    for (k, r), a in zip(reqs, res):
+    for (k, r), a in zip(reqs, res, strict=True):
         answers[k][r] = a
-    for sp, ans in zip(splits, answers):
+    for sp, ans in zip(splits, answers, strict=True):
         sp.first_answers(ans)
         if sp.cuts:
             sp.split(0, None, None)
@@ -354,7 +354,7 @@ def _children_many(
                 owners.append((k, (ci, sg)))
         res = solve(batch, net, splits)
         per: dict[int, dict] = {k: {} for k in pending}
-        for (k, key), a in zip(owners, res):
+        for (k, key), a in zip(owners, res, strict=True):
             per[k][key] = a
         for k, vs in pending.items():
             splits[k].split(idx, per[k], vs)

@@ -81,16 +81,17 @@ def _region(net: _IntNet, node: _Node) -> Region:
     L = len(net.Wi) - 1
     Wi, bi = net.Wi[L], net.bi[L]
     den = node.S * net.s[L]
-    cols = list(zip(*node.P))
+    cols = list(zip(*node.P, strict=False))
     A = tuple(
-        tuple(Fraction(sum(w * p for w, p in zip(wrow, col)), den) for col in cols) for wrow in Wi
+        tuple(Fraction(sum(w * p for w, p in zip(wrow, col, strict=True)), den) for col in cols)
+        for wrow in Wi
     )
     c = tuple(
-        Fraction(sum(w * v for w, v in zip(wrow, node.q)) + node.S * b, den)
-        for wrow, b in zip(Wi, bi)
+        Fraction(sum(w * v for w, v in zip(wrow, node.q, strict=True)) + node.S * b, den)
+        for wrow, b in zip(Wi, bi, strict=True)
     )
     ineqs = []
-    for row, k, u in zip(node.rows, node.consts, node.units):
+    for row, k, u in zip(node.rows, node.consts, node.units, strict=True):
         g = math.gcd(k, *row)
         ineqs.append(Inequality(tuple(Fraction(v // g) for v in row), Fraction(k // g), u))
     X, pden = node.point
@@ -254,7 +255,7 @@ def count_regions_lp(
     bounds = [len(nodes) * i // n_pieces for i in range(n_pieces + 1)]
     futures = [
         executor.submit(_count_subtree, inet, nodes[a:b], limits.max_regions, limits.deadline)
-        for a, b in zip(bounds, bounds[1:])
+        for a, b in zip(bounds, bounds[1:], strict=False)
         if b > a
     ]
     try:

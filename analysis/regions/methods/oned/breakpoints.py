@@ -152,7 +152,7 @@ def iter_regions_1d(net: ReLUNetwork, domain: Any = None) -> Iterator[Region]:
 def _scaled_layers(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]]:
     """Each layer as integers: ``W = Wi / d``, ``b = Bi / d`` with ``d`` the common denominator."""
     out = []
-    for W, B in zip(net.exact_weights, net.exact_biases):
+    for W, B in zip(net.exact_weights, net.exact_biases, strict=True):
         d = 1
         for v in (*W.reshape(-1), *B):
             d = d * v.denominator // math.gcd(d, v.denominator)
@@ -187,8 +187,11 @@ def _refine(
     ``(p x + q) / (d c)`` with ``p = Wi a`` and ``q = Wi b + Bi c``.
     """
     Wi, Bi, d = layers[layer]
-    p = [sum(w * ai for w, ai in zip(row, a)) for row in Wi]
-    q = [sum(w * bi for w, bi in zip(row, b)) + bb * c for row, bb in zip(Wi, Bi)]
+    p = [sum(w * ai for w, ai in zip(row, a, strict=True)) for row in Wi]
+    q = [
+        sum(w * bi for w, bi in zip(row, b, strict=True)) + bb * c
+        for row, bb in zip(Wi, Bi, strict=True)
+    ]
     scale = d * c
     if layer == len(layers) - 1:  # the output layer: one affine map on the piece
         point = (_interior_point(lo, hi),)
@@ -196,26 +199,28 @@ def _refine(
         yield Region(pattern, point, ineqs, A, tuple(Fraction(qi, scale) for qi in q))
         return
     roots = set()
-    for pi, qi in zip(p, q):
+    for pi, qi in zip(p, q, strict=True):
         if pi != 0:
             r = Fraction(-qi, pi)
             if (lo is None or lo < r) and (hi is None or r < hi):
                 roots.add(r)
     ends: list[Fraction | None] = [lo, *sorted(roots), hi]
-    for s, e in zip(ends[:-1], ends[1:]):
+    for s, e in zip(ends[:-1], ends[1:], strict=False):
         m = _interior_point(s, e)
-        active = tuple(pi * m.numerator + qi * m.denominator > 0 for pi, qi in zip(p, q))
+        active = tuple(
+            pi * m.numerator + qi * m.denominator > 0 for pi, qi in zip(p, q, strict=True)
+        )
         new = tuple(
             Inequality(
                 (Fraction(pi if act else -pi, scale),),
                 Fraction(qi if act else -qi, scale),
                 (layer, i),
             )
-            for i, (pi, qi, act) in enumerate(zip(p, q, active))
+            for i, (pi, qi, act) in enumerate(zip(p, q, active, strict=True))
             if pi != 0
         )
-        na = [pi if act else 0 for pi, act in zip(p, active)]
-        nb = [qi if act else 0 for qi, act in zip(q, active)]
+        na = [pi if act else 0 for pi, act in zip(p, active, strict=True)]
+        nb = [qi if act else 0 for qi, act in zip(q, active, strict=True)]
         yield from _refine(layers, layer + 1, s, e, na, nb, scale, (*pattern, active), ineqs + new)
 
 
@@ -360,7 +365,8 @@ def _count(
     if use_float:  # split at the exact layer-1 breakpoints: no region straddles a seam
         cuts = _layer0_cuts(eng, lo, hi)
         futures = [
-            executor.submit(_float_task, eng, a, b, int(chunk_size)) for a, b in zip(cuts, cuts[1:])
+            executor.submit(_float_task, eng, a, b, int(chunk_size))
+            for a, b in zip(cuts, cuts[1:], strict=False)
         ]
     else:
         futures = _submit_pieces(eng, H0, H1, G, executor, n_tasks, int(chunk_size))

@@ -42,9 +42,12 @@ def _exact_piece(eng, l: int, lo: Fraction, hi: Fraction, m: Fraction):
     for k in range(l):
         W = eng.W_obj[k]
         B = eng.B_obj[k]
-        p = [sum(int(w) * ai for w, ai in zip(row, a)) for row in W]
-        q = [sum(int(w) * bi for w, bi in zip(row, b)) + int(bb) * c for row, bb in zip(W, B)]
-        for pi, qi in zip(p, q):
+        p = [sum(int(w) * ai for w, ai in zip(row, a, strict=True)) for row in W]
+        q = [
+            sum(int(w) * bi for w, bi in zip(row, b, strict=True)) + int(bb) * c
+            for row, bb in zip(W, B, strict=True)
+        ]
+        for pi, qi in zip(p, q, strict=True):
             if pi != 0:
                 r = Fraction(-qi, pi)
                 if lo < r < hi:
@@ -52,13 +55,15 @@ def _exact_piece(eng, l: int, lo: Fraction, hi: Fraction, m: Fraction):
                         lo = r
                     else:
                         hi = r
-        act = [pi * m.numerator + qi * m.denominator > 0 for pi, qi in zip(p, q)]
-        a = [pi if t else 0 for pi, t in zip(p, act)]
-        b = [qi if t else 0 for qi, t in zip(q, act)]
+        act = [pi * m.numerator + qi * m.denominator > 0 for pi, qi in zip(p, q, strict=True)]
+        a = [pi if t else 0 for pi, t in zip(p, act, strict=True)]
+        b = [qi if t else 0 for qi, t in zip(q, act, strict=True)]
         c *= eng.d[k]
 
     def row(x: Fraction) -> list[int]:
-        return [ai * x.numerator + bi * x.denominator for ai, bi in zip(a, b)] + [c * x.denominator]
+        return [ai * x.numerator + bi * x.denominator for ai, bi in zip(a, b, strict=True)] + [
+            c * x.denominator
+        ]
 
     return row(lo), row(hi)
 
@@ -110,7 +115,7 @@ def _rec(eng, l, state, weights, lo, hi, chunk, add, exact_count) -> None:
         if bad.any():
             X0, X1 = part[0][bad], part[1][bad]
             rows0, rows1 = [], []
-            for x0, x1 in zip(X0, X1):
+            for x0, x1 in zip(X0, X1, strict=True):
                 m = Fraction(float(0.5 * (x0 + x1)))
                 r0, r1 = _exact_piece(eng, l, lo, hi, m)
                 rows0.append(r0)

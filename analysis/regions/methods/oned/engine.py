@@ -1,5 +1,6 @@
-"""Streamed exact counting of the regions of a 1-input ReLU network (the engine behind
-:func:`analysis.regions.methods.oned.breakpoints.count_regions_1d`).
+"""Streamed exact counting of the regions of a 1-input ReLU network.
+
+The engine behind :func:`analysis.regions.methods.oned.breakpoints.count_regions_1d`.
 
 Method
 ------
@@ -72,7 +73,7 @@ class _Engine:
         W_obj, B_obj, W_i64, B_i64, Wabs, Babs, ds = [], [], [], [], [], [], []
         S_obj: list[np.ndarray] = []
         S_i64: list[np.ndarray | None] = []
-        for W, B in zip(net.exact_weights, net.exact_biases):
+        for W, B in zip(net.exact_weights, net.exact_biases, strict=True):
             d = 1
             for v in list(W.reshape(-1)) + list(B.reshape(-1)):
                 d = d * v.denominator // math.gcd(d, v.denominator)
@@ -133,7 +134,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int, bool]]:
     cut = np.flatnonzero(mask[1:] != mask[:-1]) + 1
     starts = np.concatenate(([0], cut))
     stops = np.concatenate((cut, [mask.size]))
-    return [(int(a), int(b), bool(mask[a])) for a, b in zip(starts, stops)]
+    return [(int(a), int(b), bool(mask[a])) for a, b in zip(starts, stops, strict=True)]
 
 
 def _sign(A: np.ndarray) -> np.ndarray:
@@ -359,16 +360,19 @@ def outer_breakpoints(
         for l in range(eng.depth):
             W = [[int(v) for v in row] for row in eng.W_obj[l]]
             B = [int(v) for v in eng.B_obj[l]]
-            p = [sum(w * ai for w, ai in zip(row, a)) for row in W]
-            q = [sum(w * bi for w, bi in zip(row, b)) + bb * c for row, bb in zip(W, B)]
-            roots = [Fraction(-qi, pi) for pi, qi in zip(p, q) if pi != 0]
+            p = [sum(w * ai for w, ai in zip(row, a, strict=True)) for row in W]
+            q = [
+                sum(w * bi for w, bi in zip(row, b, strict=True)) + bb * c
+                for row, bb in zip(W, B, strict=True)
+            ]
+            roots = [Fraction(-qi, pi) for pi, qi in zip(p, q, strict=True) if pi != 0]
             roots = [r for r in roots if e is None or side * (e - r) < 0]
             if roots:
                 e = max(roots) if side > 0 else min(roots)
             m = Fraction(0) if e is None else e + side
-            act = [pi * m.numerator + qi * m.denominator > 0 for pi, qi in zip(p, q)]
-            a = [pi if t else 0 for pi, t in zip(p, act)]
-            b = [qi if t else 0 for qi, t in zip(q, act)]
+            act = [pi * m.numerator + qi * m.denominator > 0 for pi, qi in zip(p, q, strict=True)]
+            a = [pi if t else 0 for pi, t in zip(p, act, strict=True)]
+            b = [qi if t else 0 for qi, t in zip(q, act, strict=True)]
             c *= eng.d[l]
         if e is None:
             return None
@@ -413,7 +417,9 @@ def _float_task(eng: _Engine, lo: Fraction, hi: Fraction, chunk: int) -> int:
 def _layer0_cuts(eng: _Engine, lo: Fraction, hi: Fraction) -> list[Fraction]:
     """``lo``, the distinct layer-1 breakpoints strictly inside, ``hi``: exact seams."""
     roots = {
-        Fraction(-int(bb), int(w[0])) for w, bb in zip(eng.W_obj[0], eng.B_obj[0]) if int(w[0]) != 0
+        Fraction(-int(bb), int(w[0]))
+        for w, bb in zip(eng.W_obj[0], eng.B_obj[0], strict=True)
+        if int(w[0]) != 0
     }
     return [lo, *sorted(r for r in roots if lo < r < hi), hi]
 
@@ -434,6 +440,6 @@ def _submit_pieces(eng: _Engine, H0, H1, G, executor: Executor, n_tasks: int, ch
     cuts = np.linspace(0, H0.shape[0], min(n_tasks, H0.shape[0]) + 1).astype(int)
     return [
         executor.submit(_task, eng, l, H0[a:b], H1[a:b], G[a:b] if G is not None else None, chunk)
-        for a, b in zip(cuts[:-1], cuts[1:])
+        for a, b in zip(cuts[:-1], cuts[1:], strict=False)
         if b > a
     ]

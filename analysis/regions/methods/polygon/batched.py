@@ -222,7 +222,7 @@ def _split_many(
                 B = At[rem] @ np.abs(V)
             c = np.where((S > B).all(axis=1), 1, np.where((S < -B).all(axis=1), 0, -1))
             if c.max() >= 0:
-                for a, ca in zip(rem.tolist(), c.tolist()):
+                for a, ca in zip(rem.tolist(), c.tolist(), strict=True):
                     if ca >= 0:
                         sg[a] = ca
                 rem = rem[c < 0]
@@ -343,7 +343,7 @@ def _leaves_fast(
         allpos = (S > B).all(axis=2)
         todo_mask = ~(allpos | (S < -B).all(axis=2))
         todo_all: list[list[int]] = [[] for _ in items]
-        for p, j in zip(*(a.tolist() for a in np.nonzero(todo_mask))):
+        for p, j in zip(*(a.tolist() for a in np.nonzero(todo_mask)), strict=False):
             todo_all[p].append(j)
         base_all = allpos.tolist()
         last = l + 1 == K
@@ -398,7 +398,7 @@ def _leaves_fast(
                     budget.tick()
                     if not count_only:
                         full = [1 if b else 0 for b in base_all[p]]
-                        for j, sj in zip(todo, sg):
+                        for j, sj in zip(todo, sg, strict=True):
                             full[j] = sj
                         yield (*pattern, tuple(full)), pv
                     continue

@@ -33,7 +33,7 @@ _Vertex = tuple[int, int, int, float, float]
 def _layer_ints(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]]:
     """Per layer: integer weights, integer biases and their common denominator."""
     out = []
-    for W, B in zip(net.exact_weights, net.exact_biases):
+    for W, B in zip(net.exact_weights, net.exact_biases, strict=True):
         den = 1
         for v in (*W.reshape(-1), *B):
             den = den * v.denominator // math.gcd(den, v.denominator)
@@ -163,10 +163,10 @@ def _leaves_exact(
         c = dens[l]
         pieces: list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]] = [(verts, lines, ())]
         Z = []
-        for row, bj in zip(Wi, Bi):
+        for row, bj in zip(Wi, Bi, strict=True):
             gx = gy = 0
             f = bj * c
-            for w, h in zip(row, H):
+            for w, h in zip(row, H, strict=True):
                 if w:
                     gx += w * h[0]
                     gy += w * h[1]
@@ -225,7 +225,7 @@ def _count_cells(S: list[list[float]], B: list[list[float]], n: int) -> int | No
     sgs: list[list[int]] = []
     ends: list[tuple[int, int]] = []
     rows: list[int] = []
-    for i, (si, bi) in enumerate(zip(S, B)):
+    for i, (si, bi) in enumerate(zip(S, B, strict=True)):
         sg = []
         for v in range(n):
             s, b = si[v], bi[v]
@@ -294,7 +294,7 @@ def _not_concurrent(
     M = [[S[i][v] for v in q] for i in idx]
     E = [[B[i][v] for v in q] for i in idx]
     A = [[abs(x) for x in r] for r in M]
-    AE = [[x + e for x, e in zip(r, re)] for r, re in zip(A, E)]
+    AE = [[x + e for x, e in zip(r, re, strict=True)] for r, re in zip(A, E, strict=True)]
     det = _det3(M)
     # |det(M + E) - det(M)| <= per(|M| + E) - per(|M|); float evaluation: <= 24 u per(|M| + E)
     pa, pae = _per3(A), _per3(AE)
