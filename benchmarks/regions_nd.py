@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 def graph_table(quick: bool) -> None:
     """region_graph (facets + pattern lookup) against the pairwise test it replaced."""
     from analysis.regions import enumerate_regions, region_graph
-    from analysis.regions.graph import _region_graph_pairs
+    from analysis.regions.graph import region_graph_pairs
 
     print("\nRegion graph (box [-1, 1]^D_i; regions enumerated beforehand, not timed)")
     print(f"{'network':<18} {'regions':>8} {'edges':>8} {'time/s':>8} {'pairwise/s':>10}")
@@ -166,7 +166,7 @@ def graph_table(quick: bool) -> None:
         pair = f"{'-':>10}"
         if len(regions) <= 600:
             t = time.perf_counter()
-            H = _region_graph_pairs(net, regions)
+            H = region_graph_pairs(net, regions)
             pair = f"{time.perf_counter() - t:10.2f}"
             assert set(map(frozenset, H.edges)) == set(map(frozenset, G.edges))
         label = f"{d}: {w}"

@@ -25,7 +25,7 @@ import sympy
 
 from theory.claims import Claim, Kind, as_kind
 
-__all__ = ["Derivation", "register", "registered", "derive", "latex"]
+__all__ = ["Derivation", "register", "unregister", "registered", "derive", "latex"]
 
 T = TypeVar("T")
 
@@ -140,6 +140,11 @@ def register(fn: Callable[[], Derivation]) -> Callable[[], Derivation]:
     """Decorator: make a zero-argument derivation function available to ``physml derive``."""
     _REGISTRY[fn.__name__] = fn
     return fn
+
+
+def unregister(name: str) -> None:
+    """Remove a registered derivation (``KeyError`` if there is none of that name)."""
+    del _REGISTRY[name]
 
 
 def registered() -> dict[str, Callable[[], Derivation]]:

@@ -32,13 +32,13 @@ __all__ = ["plot_function_1d", "plot_regions_2d"]
 
 
 #: light, mutually distinguishable colours for region maps (matplotlib's Set3)
-_REGION_COLOURS = (
+REGION_COLOURS = (
     "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
     "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#e5c494",
 )  # fmt: skip
 
 
-def _distinct_colouring(G: Any, n_colours: int) -> dict[Any, int]:
+def distinct_colouring(G: Any, n_colours: int) -> dict[Any, int]:
     """A colour index per node: neighbours differ, and distance-2 nodes differ when possible.
 
     Nodes are coloured in order; each takes the least-used colour not used by a coloured
@@ -46,7 +46,7 @@ def _distinct_colouring(G: Any, n_colours: int) -> dict[Any, int]:
     not the two an arrangement of lines would need).
 
     >>> import networkx as nx
-    >>> c = _distinct_colouring(nx.path_graph(4), 3)
+    >>> c = distinct_colouring(nx.path_graph(4), 3)
     >>> [c[i] for i in range(4)]
     [0, 1, 2, 0]
     """
@@ -152,7 +152,7 @@ def plot_regions_2d(
     """Draw a 2-input network's activation regions on a box as exact polygons.
 
     Each region (one activation pattern) is its exact polygon. Colours come from a greedy
-    colouring of the region graph (:func:`_distinct_colouring`): two regions that share a facet
+    colouring of the region graph (:func:`distinct_colouring`): two regions that share a facet
     never share a colour while a region has fewer than 12 neighbours, and colours repeat no
     closer than two facets away where the palette allows.
 
@@ -192,14 +192,14 @@ def plot_regions_2d(
         raise ValueError(f"plot_regions_2d: needs a network with 2 inputs, got {net.input_dim}")
     polys = list(iter_polygons(net, domain, max_regions=max_regions))
     G = region_graph(net, domain, regions=[p.region for p in polys])
-    n_col = len(_REGION_COLOURS)
-    colour_of = _distinct_colouring(G, n_col)
+    n_col = len(REGION_COLOURS)
+    colour_of = distinct_colouring(G, n_col)
     if ax is None:
         _, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
     ax.add_collection(
         PolyCollection(
             [[(float(x), float(y)) for x, y in p.vertices] for p in polys],
-            facecolors=[_REGION_COLOURS[colour_of[i] % n_col] for i in range(len(polys))],
+            facecolors=[REGION_COLOURS[colour_of[i] % n_col] for i in range(len(polys))],
             edgecolors="0.25",
             linewidths=0.4,
         )

@@ -36,7 +36,7 @@ import numpy as np
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box
-from analysis.regions.exact.feasibility import _solve_systems, interior_point
+from analysis.regions.exact.feasibility import interior_point, solve_systems
 from analysis.regions.limits import Limits
 from analysis.regions.methods.lp.nodes import _IntNet
 from analysis.regions.types import Inequality, Region
@@ -257,7 +257,7 @@ def _connect(
                 tuple(int(hi * den) for k, (_, hi) in enumerate(box) if k != p),
                 den,
             )
-        sols = _solve_systems([(problems[n_][3], problems[n_][4]) for n_ in ids], rbox, dim=d - 1)
+        sols = solve_systems([(problems[n_][3], problems[n_][4]) for n_ in ids], rbox, dim=d - 1)
         for n_, sol in zip(ids, sols, strict=True):
             points[n_] = sol
     for (i, key, sg, _, _, p, _), sol in zip(problems, points, strict=True):
@@ -292,7 +292,7 @@ def _connect(
 _CHUNK = 256
 
 
-def _region_graph_pairs(net: ReLUNetwork, regions: Sequence[Region]) -> nx.Graph:
+def region_graph_pairs(net: ReLUNetwork, regions: Sequence[Region]) -> nx.Graph:
     """The region graph by testing candidate pairs (a slower, independent method).
 
     Pairs of regions with opposite inequalities on one hyperplane, bucketed by their

@@ -6,12 +6,12 @@ certified, either here by rigorous float error bounds (:func:`_certify_batch`: e
 row is within ``2.01 u`` of an exact positive multiple of its integer row, so a margin far
 above the rounding error proves a sign) or there by exact integer checks.
 
-* :func:`_float_rows`, :func:`_float_system`, :func:`_float_system_many`: integer rows as
+* :func:`_float_rows`, :func:`float_system`, :func:`float_system_many`: integer rows as
   normalized float64 rows with their scales;
 * :func:`_float_simplex` (one problem) and :func:`_float_simplex_arrays` (a batch in
   lockstep, through :func:`_pivot`): the max-slack LP;
 * :func:`_certify_batch`: interior points and Farkas certificates certified in floats;
-* :func:`_float_bounds_batch`: certified bounding boxes of many sets at once.
+* :func:`float_bounds_batch`: certified bounding boxes of many sets at once.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def _float_simplex_arrays(
 _TINY = 1e-250
 
 
-def _float_box(box: tuple[Sequence[int], Sequence[int], int]) -> tuple[np.ndarray, np.ndarray]:
+def float_box(box: tuple[Sequence[int], Sequence[int], int]) -> tuple[np.ndarray, np.ndarray]:
     """Float bounds that contain the exact box ``[lo/den, hi/den]`` (rounded outward)."""
     lo, hi, den = box
     flo = np.array([_float_or_inf(Fraction(v, den)) for v in lo])
@@ -177,7 +177,7 @@ def _certify_batch(
 ) -> np.ndarray:
     """Certify float LP answers with rigorous float error bounds: 1 point, 0 empty, -1 open.
 
-    ``Ms`` are normalized rows as made by :func:`_float_system` (rows ``[0 .. 0 | 1]`` may pad
+    ``Ms`` are normalized rows as made by :func:`float_system` (rows ``[0 .. 0 | 1]`` may pad
     them); ``safe[i]`` says problem ``i``'s rows were converted without clamping or subnormal
     entries (every exponent ``e < 900``), so that each float entry is the exact normalized
     row ``a = row / (2^e norm)`` (a positive multiple of the integer row) up to a relative
@@ -233,7 +233,7 @@ def _certify_batch(
     return status
 
 
-def _float_bounds_batch(
+def float_bounds_batch(
     Ms: np.ndarray,
     P: np.ndarray,
     safe: np.ndarray,
@@ -350,7 +350,7 @@ def _pivot(
     return ~failed & ~running
 
 
-def _float_system(
+def float_system(
     rows: Sequence[Sequence[int]], consts: Sequence[int]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Float rows ``[a | b]`` normalized to ``|a| = 1`` and their scales (nonzero rows).
@@ -362,10 +362,10 @@ def _float_system(
     return M / norms[:, None], np.column_stack([norms, exps])
 
 
-def _float_system_many(
+def float_system_many(
     rows: Sequence[Sequence[int]], consts: Sequence[int]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_float_system` of many nonzero rows, converted by numpy in one call.
+    """:func:`float_system` of many nonzero rows, converted by numpy in one call.
 
     Each integer is rounded once to the nearest float (numpy converts Python integers
     correctly rounded) and scaled by an exact power of two ``2^-e`` (``e >= 0`` from the
@@ -376,10 +376,10 @@ def _float_system_many(
         flat = [float(v) for r, c in zip(rows, consts, strict=True) for v in (*r, c)]
         A = np.array(flat).reshape(len(rows), -1)
     except OverflowError:
-        return _float_system(rows, consts)
+        return float_system(rows, consts)
     big = np.abs(A).max(axis=1)
     if not (np.isfinite(A).all() and big.max(initial=0.0) < 2.0**1000):
-        return _float_system(rows, consts)
+        return float_system(rows, consts)
     top = np.abs(A[:, :-1]).max(axis=1)
     e = np.maximum(np.frexp(top)[1] - 1, 0)
     M = np.ldexp(A, -e[:, None])

@@ -46,14 +46,14 @@ import numpy as np
 from analysis.exact import to_fraction
 from analysis.regions.exact.certified_simplex import (
     _certify_batch,
-    _float_box,
     _float_simplex,
     _float_simplex_arrays,
-    _float_system,
-    _float_system_many,
+    float_box,
+    float_system,
+    float_system_many,
 )
 from analysis.regions.exact.certified_simplex import (
-    _float_bounds_batch as _float_bounds_batch,  # re-export
+    float_bounds_batch as float_bounds_batch,  # re-export
 )
 
 __all__ = ["interior_point", "exact_interior_point", "IntPoint"]
@@ -293,7 +293,7 @@ def _int_interior(
 
     ``box`` (integer bounds over a common denominator), when given, must be implied by the
     rows; it only speeds up the infeasibility certificate. ``fl``, when given, is
-    :func:`_float_system` of the rows (which must then all be nonzero).
+    :func:`float_system` of the rows (which must then all be nonzero).
     """
     if fl is not None:
         return _decide(rows, consts, box, *fl)
@@ -308,7 +308,7 @@ def _int_interior(
         return tuple([0] * d), 1
     rows = [rows[i] for i in keep]
     consts = [consts[i] for i in keep]
-    return _decide(rows, consts, box, *_float_system(rows, consts))
+    return _decide(rows, consts, box, *float_system(rows, consts))
 
 
 def _decide(
@@ -340,7 +340,7 @@ def _decide(
     return tuple(int(v * den) for v in xe), den
 
 
-def _solve_systems(
+def solve_systems(
     systems: Sequence[tuple[Sequence[Sequence[int]], Sequence[int]]],
     box: tuple[Sequence[int], Sequence[int], int] | None = None,
     chunk: int = 512,
@@ -378,7 +378,7 @@ def _solve_systems(
     # every kept row of every system converted in one go
     todo: list[tuple[int, list, list, np.ndarray, np.ndarray, bool]] = []
     if todo0:
-        Mall, scall = _float_system_many(
+        Mall, scall = float_system_many(
             [r for t in todo0 for r in t[1]], [c for t in todo0 for c in t[2]]
         )
         start = 0
@@ -388,7 +388,7 @@ def _solve_systems(
             safe = bool(sc[:, 1].max() < 900 and np.abs(M[:, -1]).max() < 1e290)
             todo.append((i, R, C, M, sc, safe))
             start = stop
-    fbox = None if box is None else _float_box(box)
+    fbox = None if box is None else float_box(box)
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
         mm = max(M.shape[0] for _, _, _, M, _, _ in part)

@@ -53,7 +53,7 @@ def fp_width_three(ctx: ReportContext) -> SectionResult:
         nets = [_random_int_net(rng, widths) for _ in range(n_tries)]
         best = max(count_regions(net) for net in nets)
         if widths == (2, 2):
-            most_crossings = max(_second_layer_crossings(net) for net in nets)
+            most_crossings = max(second_layer_crossings(net) for net in nets)
         k = len(widths)
         rows.append(
             f"| {widths} | {bound} | {best} (largest of {n_tries} random integer networks) | "
@@ -109,7 +109,7 @@ def fp_width_three(ctx: ReportContext) -> SectionResult:
     return SectionResult(md, checks)
 
 
-def _second_layer_crossings(net) -> int:  # noqa: ANN001
+def second_layer_crossings(net) -> int:  # noqa: ANN001
     """The most sign changes on ℝ of a second-layer pre-activation of a 1-input net (exact)."""
     from fractions import Fraction
 

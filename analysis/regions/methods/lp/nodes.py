@@ -18,7 +18,7 @@ import numpy as np
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box
-from analysis.regions.exact.certified_simplex import _float_box
+from analysis.regions.exact.certified_simplex import float_box
 from analysis.regions.exact.feasibility import IntPoint
 
 __all__: list[str] = []
@@ -28,7 +28,7 @@ __all__: list[str] = []
 def _fbox_cached(
     box: tuple[tuple[int, ...], tuple[int, ...], int],
 ) -> tuple[np.ndarray, np.ndarray]:
-    return _float_box(box)
+    return float_box(box)
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ import numpy as np
 from analysis.regions.exact.certified_simplex import (
     _TINY,
     _certify_batch,
-    _float_bounds_batch,
     _float_simplex_arrays,
-    _float_system,
+    float_bounds_batch,
+    float_system,
 )
 from analysis.regions.exact.feasibility import IntPoint, _decide, _point_of
 from analysis.regions.limits import Limits
@@ -115,7 +115,7 @@ class _Split:
         if node.fm is not None:
             FM, FS = node.fm, node.fs
         elif node.rows:
-            FM, FS = _float_system(node.rows, node.consts)
+            FM, FS = float_system(node.rows, node.consts)
         else:
             FM, FS = np.empty((0, d + 1)), np.empty((0, 2))
         self.root: _Cell = (
@@ -139,7 +139,7 @@ class _Split:
         # float rows of every live unit, converted once per node
         self.fr: dict[int, tuple[np.ndarray, np.ndarray, bool]] = {}
         if live:
-            FG, FGS = _float_system([G[j] for j in live], [g0[j] for j in live])
+            FG, FGS = float_system([G[j] for j in live], [g0[j] for j in live])
             for r, j in enumerate(live):
                 self.fr[j] = (FG[r], FGS[r], bool(FGS[r, 1] < 900 and abs(FG[r, -1]) < 1e290))
         self.bbox = node.bbox if node.bbox is not None else net.fbox
@@ -324,7 +324,7 @@ def _children_many(
                 Ms[i, : fm.shape[0]] = fm
                 X, den = sp.node.point
                 pts[i] = [float(Fraction(v, den)) for v in X]
-            lo, hi = _float_bounds_batch(Ms, pts, np.ones(len(tight), dtype=bool), fbox)
+            lo, hi = float_bounds_batch(Ms, pts, np.ones(len(tight), dtype=bool), fbox)
             for i, sp in enumerate(tight):
                 olo, ohi = sp.bbox if sp.bbox is not None else fbox
                 sp.bbox = (np.maximum(olo, lo[i]), np.minimum(ohi, hi[i]))

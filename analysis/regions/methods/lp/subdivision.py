@@ -23,7 +23,7 @@ Speed (each step keeps every decision exact):
 * fewer LPs: a hyperplane that misses a region's bounding box misses the region. Each node
   inherits its parent's box (at the root, the domain); where more than ``2 D_i`` hyperplanes
   stay undecided the node gets its own, from ``2 D_i`` LPs whose duals certify the bounds
-  (:func:`analysis.regions.exact.certified_simplex._float_bounds_batch`);
+  (:func:`analysis.regions.exact.certified_simplex.float_bounds_batch`);
 * cheaper LPs: up to ``_GROUP`` nodes of one layer are split in lockstep, so all their LPs
   run as a few large batches of a condensed dense simplex; the float rows of every region
   are kept, not recomputed; float answers are accepted when rigorous float error bounds

@@ -46,8 +46,8 @@ from analysis.networks import ReLUNetwork
 from analysis.regions.domain import normalize_domain
 from analysis.regions.limits import Limits, validate_limits
 from analysis.regions.methods.oned.engine import (
+    Engine,
     _Acc,
-    _Engine,
     _float_filtered,
     _float_task,
     _layer0_cuts,
@@ -296,7 +296,7 @@ def count_regions_1d(
     (4, 2)
     """
     check_network_1d(net)
-    return _count(
+    return count_in_tasks(
         net,
         domain,
         kind,
@@ -308,7 +308,7 @@ def count_regions_1d(
     )
 
 
-def _count(
+def count_in_tasks(
     net: ReLUNetwork,
     domain: Any,
     kind: str,
@@ -322,7 +322,7 @@ def _count(
 ) -> int:
     """:func:`count_regions_1d`, with ``n_tasks``: how many pieces of work go to an executor.
 
-    >>> _count(ReLUNetwork([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]), None, "activation")
+    >>> count_in_tasks(ReLUNetwork([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]), None, "activation")
     2
     """
     if kind not in ("activation", "linear"):
@@ -341,7 +341,7 @@ def _count(
     if net.depth == 0:
         return 1
     linear = kind == "linear"
-    eng = _Engine.build(net, linear)
+    eng = Engine.build(net, linear)
     if box is None:
         outer = outer_breakpoints(net, eng)
         if outer is None:

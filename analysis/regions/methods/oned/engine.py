@@ -51,7 +51,7 @@ _BIG = float(2**61)
 
 
 @dataclass
-class _Engine:
+class Engine:
     """Integer-scaled weights of a network, in int64 (when they fit) and as Python ints."""
 
     W_obj: list[np.ndarray]
@@ -69,7 +69,7 @@ class _Engine:
     linear: bool
 
     @classmethod
-    def build(cls, net: ReLUNetwork, linear: bool) -> _Engine:
+    def build(cls, net: ReLUNetwork, linear: bool) -> Engine:
         W_obj, B_obj, W_i64, B_i64, Wabs, Babs, ds = [], [], [], [], [], [], []
         S_obj: list[np.ndarray] = []
         S_i64: list[np.ndarray | None] = []
@@ -105,7 +105,7 @@ def _absf(A: np.ndarray) -> np.ndarray:
     return np.abs(A.astype(np.float64))
 
 
-def _small_rows(eng: _Engine, l: int, H0: np.ndarray, H1: np.ndarray, G: Any) -> np.ndarray:
+def _small_rows(eng: Engine, l: int, H0: np.ndarray, H1: np.ndarray, G: Any) -> np.ndarray:
     """Rows whose layer-``l`` step provably stays inside int64."""
     if eng.W_i64[l] is None:
         return np.zeros(H0.shape[0], dtype=bool)
@@ -155,7 +155,7 @@ def _to_i64(A: np.ndarray) -> np.ndarray:
     return A
 
 
-def _step(eng: _Engine, l: int, H0, H1, G, small: bool, count_only: bool):
+def _step(eng: Engine, l: int, H0, H1, G, small: bool, count_only: bool):
     """Split every piece of a chunk by layer ``l``.
 
     Returns the number of children when ``count_only``; otherwise the children's
@@ -307,7 +307,7 @@ class _Acc:
             self.progress(self.count)
 
 
-def _run(eng: _Engine, l: int, H0, H1, G, acc: _Acc, chunk: int) -> None:
+def _run(eng: Engine, l: int, H0, H1, G, acc: _Acc, chunk: int) -> None:
     """Count the pieces ``H0, H1`` (contiguous, in order) at layer ``l``, depth first."""
     for s in range(0, H0.shape[0], chunk):
         h0, h1 = H0[s : s + chunk], H1[s : s + chunk]
@@ -337,7 +337,7 @@ def _run(eng: _Engine, l: int, H0, H1, G, acc: _Acc, chunk: int) -> None:
 
 
 def outer_breakpoints(
-    net: ReLUNetwork, eng: _Engine | None = None
+    net: ReLUNetwork, eng: Engine | None = None
 ) -> tuple[Fraction, Fraction] | None:
     """The leftmost and rightmost breakpoints of a 1-input network on R, exactly.
 
@@ -352,7 +352,7 @@ def outer_breakpoints(
     (Fraction(-2, 1), Fraction(3, 1))
     """
     if eng is None:
-        eng = _Engine.build(net, False)
+        eng = Engine.build(net, False)
     ends = []
     for side in (-1, 1):
         a, b, c = [1], [0], 1
@@ -380,7 +380,7 @@ def outer_breakpoints(
     return ends[0], ends[1]
 
 
-def _expand(eng: _Engine, l: int, H0, H1, G):
+def _expand(eng: Engine, l: int, H0, H1, G):
     """Children of every piece at layer ``l`` (not the last hidden layer), in order."""
     small = _small_rows(eng, l, H0, H1, G)
     parts: list[tuple] = []
@@ -396,7 +396,7 @@ def _expand(eng: _Engine, l: int, H0, H1, G):
     return tuple(_to_i64(c) if c is not None else None for c in cat)
 
 
-def _float_filtered(eng: _Engine, lo: Fraction, hi: Fraction, acc: _Acc, chunk: int) -> None:
+def _float_filtered(eng: Engine, lo: Fraction, hi: Fraction, acc: _Acc, chunk: int) -> None:
     """Activation count on ``[lo, hi]`` by the certified float filter, exact where unsure."""
 
     def exact_count(l: int, rows0: list, rows1: list) -> None:
@@ -407,14 +407,14 @@ def _float_filtered(eng: _Engine, lo: Fraction, hi: Fraction, acc: _Acc, chunk: 
     count_float_filtered(eng, lo, hi, chunk, acc.add_count, exact_count)
 
 
-def _float_task(eng: _Engine, lo: Fraction, hi: Fraction, chunk: int) -> int:
+def _float_task(eng: Engine, lo: Fraction, hi: Fraction, chunk: int) -> int:
     """Activation count on one sub-interval (for an executor)."""
     acc = _Acc(False, None, None, None, None, None, None)
     _float_filtered(eng, lo, hi, acc, chunk)
     return acc.count
 
 
-def _layer0_cuts(eng: _Engine, lo: Fraction, hi: Fraction) -> list[Fraction]:
+def _layer0_cuts(eng: Engine, lo: Fraction, hi: Fraction) -> list[Fraction]:
     """``lo``, the distinct layer-1 breakpoints strictly inside, ``hi``: exact seams."""
     roots = {
         Fraction(-int(bb), int(w[0]))
@@ -424,14 +424,14 @@ def _layer0_cuts(eng: _Engine, lo: Fraction, hi: Fraction) -> list[Fraction]:
     return [lo, *sorted(r for r in roots if lo < r < hi), hi]
 
 
-def _task(eng: _Engine, l: int, H0, H1, G, chunk: int) -> tuple[int, tuple | None, tuple | None]:
+def _task(eng: Engine, l: int, H0, H1, G, chunk: int) -> tuple[int, tuple | None, tuple | None]:
     """Count one contiguous run of pieces (for an executor): ``(count, first, last)``."""
     acc = _Acc(eng.linear, None, None, None, None, None, None)
     _run(eng, l, H0, H1, G, acc, chunk)
     return acc.count, acc.first, acc.last
 
 
-def _submit_pieces(eng: _Engine, H0, H1, G, executor: Executor, n_tasks: int, chunk: int) -> list:
+def _submit_pieces(eng: Engine, H0, H1, G, executor: Executor, n_tasks: int, chunk: int) -> list:
     """Expand the top layers until there are ``n_tasks`` pieces; submit contiguous runs."""
     l = 0
     while l < eng.depth - 1 and H0.shape[0] < n_tasks:

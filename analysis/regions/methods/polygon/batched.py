@@ -25,13 +25,13 @@ from analysis.networks import ReLUNetwork
 from analysis.regions.methods.polygon.geometry import (
     _box_polygon,
     _Budget,
-    _count_cells,
     _cut_pieces,
     _layer_ints,
     _Line,
     _sgn,
     _split,
     _Vertex,
+    count_cells,
 )
 
 __all__: list[str] = []
@@ -167,8 +167,8 @@ def _float_layer(fn: _FastNet, l: int, Hf: np.ndarray, EH: np.ndarray) -> tuple[
     return Zf, EZ, AB
 
 
-_MANY = 24  # polygons cut by more units are split by _split_many
-_EVAL = 12  # there, pieces with more undecided units test them all at once
+SPLIT_MANY = 24  # polygons cut by more units are split by _split_many
+SPLIT_EVAL = 12  # there, pieces with more undecided units test them all at once
 _LOOK = 256  # steps of _split_many between two looks at the limits
 
 
@@ -213,7 +213,7 @@ def _split_many(
         if budget is not None and steps % _LOOK == 0:
             budget.check(pending + len(out) + len(work))
         pv, pl, rem, sg, fresh = work.pop()
-        if fresh and len(rem) > _EVAL:
+        if fresh and len(rem) > SPLIT_EVAL:
             V = np.array([[v[3] for v in pv], [v[4] for v in pv], [1.0] * len(pv)])
             with np.errstate(all="ignore"):
                 # a 3-term dot product in any order errs by at most 3u sum |terms|, well
@@ -297,7 +297,7 @@ def _leaves_fast(
 
     With ``count_only`` nothing is yielded and the regions are only counted (in
     ``budget.found``): at the last hidden layer a polygon is not split when the floats
-    certify its cell count (:func:`~analysis.regions.methods.polygon.geometry._count_cells`).
+    certify its cell count (:func:`~analysis.regions.methods.polygon.geometry.count_cells`).
     ``first``: start from these first-layer pieces instead of the box (see
     :func:`_first_pieces`); ``stop_first``: yield the first layer's pieces and stop.
     """
@@ -366,14 +366,14 @@ def _leaves_fast(
                 if k == 0:
                     budget.tick(1)
                     continue
-                m = _count_cells(Ssel[at : at + k], Bsel[at : at + k], len(pverts))
+                m = count_cells(Ssel[at : at + k], Bsel[at : at + k], len(pverts))
                 at += k
                 if m is not None:
                     budget.tick(m)
                     continue
             if todo:
                 node.zf, node.ab = Zf[p], AB[p]
-            if len(todo) > _MANY:
+            if len(todo) > SPLIT_MANY:
                 pieces = _split_many(
                     node,
                     Zf[p, todo],
@@ -384,7 +384,7 @@ def _leaves_fast(
                     budget,
                     waiting + len(items) - p - 1 + len(out_items),
                 )
-            for j in todo if len(todo) <= _MANY else ():
+            for j in todo if len(todo) <= SPLIT_MANY else ():
                 zj, aj = Zf[p, j], AB[p, j]
                 if not (abs(zj[0]) > aj[0] or abs(zj[1]) > aj[1]):
                     row = node.row(j)  # possibly constant on the plane: decide exactly

@@ -202,7 +202,7 @@ _EPS = 2.0**-53
 _TINY = 1e-300  # covers the absolute error of every product that underflows
 
 
-def _count_cells(S: list[list[float]], B: list[list[float]], n: int) -> int | None:
+def count_cells(S: list[list[float]], B: list[list[float]], n: int) -> int | None:
     """The number of cells that ``k`` lines cut a convex polygon into, from vertex values.
 
     ``S[i][v]`` is a float value of the affine function ``z_i`` at vertex ``v`` (of ``n``,
@@ -217,7 +217,7 @@ def _count_cells(S: list[list[float]], B: list[list[float]], n: int) -> int | No
     of ``z_i(v_b) z_j(v_b+1) - z_i(v_b+1) z_j(v_b)``. Three crossing chords are concurrent
     iff the 3x3 matrix of their values at three vertices is singular.
 
-    >>> _count_cells([[1.0, 1.0, -1.0, -1.0], [1.0, -1.0, -1.0, 1.0]], [[0.1] * 4] * 2, 4)
+    >>> count_cells([[1.0, 1.0, -1.0, -1.0], [1.0, -1.0, -1.0, 1.0]], [[0.1] * 4] * 2, 4)
     4
     """
     if len(S) > _CELLS_MAX_LINES:

@@ -106,7 +106,7 @@ class Polygon:
         return abs(Fraction(s)) / 2
 
 
-def _leaves(
+def leaves(
     net: ReLUNetwork, domain: Any, budget: _Budget, exact_only: bool = False
 ) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
     """Depth-first over the polygon tree: (signs per layer, exact vertices) of each region."""
@@ -192,7 +192,7 @@ def iter_polygons(
     """
     budget = _Budget(max_regions, time_budget, progress) if limits is None else limits
     box = normalize_domain(domain, 2) if domain is not None else None
-    for signs, verts in _leaves(net, domain, budget, exact_only):
+    for signs, verts in leaves(net, domain, budget, exact_only):
         assert box is not None
         yield _to_polygon(net, box, signs, verts)
 
@@ -278,7 +278,7 @@ def count_regions_polygon(
     budget = _Budget(max_regions, time_budget, progress) if limits is None else limits
     before = budget.found
     if exact_only:
-        for _ in _leaves(net, domain, budget, exact_only):
+        for _ in leaves(net, domain, budget, exact_only):
             pass
     else:
         _count_fast(net, _check(net, domain), budget)

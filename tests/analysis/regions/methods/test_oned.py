@@ -305,10 +305,10 @@ def near_tie_networks(draw):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(near_tie_networks())
 def test_float_filter_decides_near_ties_exactly(case):
-    from analysis.regions.methods.oned.engine import _Engine
+    from analysis.regions.methods.oned.engine import Engine
 
     net, domain = case
-    assert any(w is None for w in _Engine.build(net, False).W_i64[:-1])  # the float path runs
+    assert any(w is None for w in Engine.build(net, False).W_i64[:-1])  # the float path runs
     expected = brute_force(net, domain)
     assert count_regions_1d(net, domain) == expected[0]  # equality: independent method
     assert count_regions_1d(net, domain, chunk_size=1) == expected[0]  # equality
@@ -393,7 +393,7 @@ def _mixed_net() -> ReLUNetwork:
 @pytest.mark.parametrize("n_tasks", [1, 2, 3, 7, 1000])
 @pytest.mark.parametrize("kind", ["activation", "linear"])
 def test_any_split_into_tasks_gives_the_same_count(n_tasks, kind):
-    from analysis.regions.methods.oned.breakpoints import _count
+    from analysis.regions.methods.oned.breakpoints import count_in_tasks
 
     net = _mixed_net()
     maps = [(r.A, r.c) for r in iter_regions_1d(net)]
@@ -401,7 +401,7 @@ def test_any_split_into_tasks_gives_the_same_count(n_tasks, kind):
     serial = count_regions_1d(net, kind=kind)
     assert count_regions_1d(net, kind="linear") < count_regions_1d(net)  # strict: merges exist
     with ThreadPoolExecutor(2) as ex:
-        split = _count(net, None, kind, executor=ex, n_tasks=n_tasks, chunk_size=3)
+        split = count_in_tasks(net, None, kind, executor=ex, n_tasks=n_tasks, chunk_size=3)
     assert split == serial  # equality: seams between tasks merge exactly
     assert serial == expected[kind == "linear"]  # equality: the iterator's exact maps
 

@@ -15,14 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.networks import ReLUNetwork
-from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+from analysis.regions.limits import Limits, RegionLimitExceeded, RegionTimeBudgetExceeded
 from analysis.regions.methods.arrangement.zaslavsky import count_arrangement
-from analysis.regions.methods.polygon.geometry import _Budget
 from analysis.regions.methods.polygon.polygons import (
-    _leaves,
     count_regions_polygon,
     iter_polygons,
     iter_regions_polygon,
+    leaves,
 )
 
 BOX = [(-1, 1), (-1, 1)]
@@ -311,17 +310,17 @@ def test_count_cells_hand_counts(lines, expected, why):
     """Equality with hand counts of the certified cell count (Euler's formula), and None
     (decide exactly) wherever a sign is a tie: concurrency, coincidence, lines through a
     vertex, crossings on the boundary."""
-    from analysis.regions.methods.polygon.geometry import _count_cells
+    from analysis.regions.methods.polygon.geometry import count_cells
 
     S = _square_values(lines)
     B = [[1e-12] * 4 for _ in lines]
-    assert _count_cells(S, B, 4) == expected, why  # equality
+    assert count_cells(S, B, 4) == expected, why  # equality
 
 
 def _exact_leaves(net, box, exact_only):
     """{pattern: set of exact vertices} of every region, without building Fractions."""
-    leaves = _leaves(net, box, _Budget(None, None, None), exact_only)
-    return {pattern: {v[:3] for v in verts} for pattern, verts in leaves}
+    found = leaves(net, box, Limits(None, None, None), exact_only)
+    return {pattern: {v[:3] for v in verts} for pattern, verts in found}
 
 
 @pytest.mark.parametrize("many", [2, 5])
@@ -331,14 +330,14 @@ def test_many_unit_splitting_matches_exact_path(many, data, widths):
     """Equality with the all-exact path (patterns and exact vertices) when polygons cut by
     more than ``many`` units are split with batched certified signs; small integer weights
     make concurrent and coincident lines and vertices on lines common."""
-    from analysis.regions.methods.polygon import batched as _polygon_fast
+    from analysis.regions.methods.polygon import batched as batched
 
     net = int_net(data.draw, widths, lo=-2, hi=2)
     box = [(-2, 2), (-1, 2)]
     exact = _exact_leaves(net, box, True)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_polygon_fast, "_MANY", many)
-        mp.setattr(_polygon_fast, "_EVAL", many - 1)  # batched tests on small pieces too
+        mp.setattr(batched, "SPLIT_MANY", many)
+        mp.setattr(batched, "SPLIT_EVAL", many - 1)  # batched tests on small pieces too
         assert _exact_leaves(net, box, False) == exact  # equality of patterns and vertices
         assert count_regions_polygon(net, box) == len(exact)  # equality
 
@@ -372,9 +371,9 @@ def test_counting_equals_enumeration(seed):
     assert n == count_regions_polygon(net, box, exact_only=True)  # equality
     assert n == sum(1 for _ in iter_polygons(net, box))  # equality
     wide = ReLUNetwork.random((2, 20, 6, 5, 1), seed=seed)
-    leaves = list(_leaves(wide, box, _Budget(None, None, None)))  # every polygon, split
-    assert len({pattern for pattern, _ in leaves}) == len(leaves)  # equality: distinct
-    assert count_regions_polygon(wide, box) == len(leaves)  # equality
+    found = list(leaves(wide, box, Limits(None, None, None)))  # every polygon, split
+    assert len({pattern for pattern, _ in found}) == len(found)  # equality: distinct
+    assert count_regions_polygon(wide, box) == len(found)  # equality
 
 
 @pytest.mark.parametrize("scale", [1e150, 1e-150, 2.0**-1000])

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import small_nets
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.exact.feasibility import exact_interior_point, interior_point
@@ -28,25 +29,6 @@ def shallow(rows, biases):
 
 
 # ------------------------------------------------------------------ strategies
-rational = st.fractions(min_value=-2, max_value=2, max_denominator=2)
-
-
-@st.composite
-def small_nets(draw, max_units=6, max_d=3):
-    d = draw(st.integers(1, max_d))
-    depth = draw(st.integers(1, 3))
-    widths = [draw(st.integers(1, 3)) for _ in range(depth)]
-    while sum(widths) > max_units:
-        widths[widths.index(max(widths))] -= 1
-    dims = [d, *widths, 1]
-    W = [
-        [[draw(rational) for _ in range(dims[i])] for _ in range(dims[i + 1])]
-        for i in range(len(dims) - 1)
-    ]
-    B = [[draw(rational) for _ in range(dims[i + 1])] for i in range(len(dims) - 1)]
-    return ReLUNetwork(W, B)
-
-
 # ------------------------------------------------------------------ exact LP
 @given(
     st.integers(1, 3).flatmap(
@@ -87,7 +69,7 @@ def test_interior_point_float_path_agrees_with_exact_simplex(case):
 @settings(max_examples=80, deadline=None)
 def test_batched_float_certificates_agree_with_exact_simplex(case):
     """Float-certified batch answers (box Farkas, error-bounded points) vs the exact simplex."""
-    from analysis.regions.exact.feasibility import _solve_systems
+    from analysis.regions.exact.feasibility import solve_systems
 
     d, rows, scale = case
     box_rows = [(tuple(int(j == k) for j in range(d)), 2) for k in range(d)]
@@ -98,7 +80,7 @@ def test_batched_float_certificates_agree_with_exact_simplex(case):
         b = [c for _, c in box_rows] + [scale * c for _, c in rows[:take]]
         systems.append((A, b))
     box = (tuple([-2] * d), tuple([2] * d), 1)
-    got = _solve_systems(systems, box)
+    got = solve_systems(systems, box)
     for (A, b), pt in zip(systems, got, strict=True):
         exact = exact_interior_point(A, b)
         assert (pt is None) == (exact is None)  # equality of the decisions
@@ -125,7 +107,7 @@ def test_batched_float_certificates_agree_with_exact_simplex(case):
 @settings(max_examples=60, deadline=None)
 def test_certified_bounding_boxes_contain_the_set(case):
     """Float bounds from LP duals: the set beyond each bound is empty (exact simplex)."""
-    from analysis.regions.exact.feasibility import _float_bounds_batch, _float_box, _float_system
+    from analysis.regions.exact.feasibility import float_bounds_batch, float_box, float_system
 
     d, rows = case
     A = [tuple(int(j == k) for j in range(d)) for k in range(d)]
@@ -138,9 +120,9 @@ def test_certified_bounding_boxes_contain_the_set(case):
     p = exact_interior_point(A, b)
     if p is None:
         return
-    M, _ = _float_system(A, b)
-    box = _float_box((tuple([-2] * d), tuple([2] * d), 1))
-    lo, hi = _float_bounds_batch(M[None], np.array([[float(v) for v in p]]), np.ones(1, bool), box)
+    M, _ = float_system(A, b)
+    box = float_box((tuple([-2] * d), tuple([2] * d), 1))
+    lo, hi = float_bounds_batch(M[None], np.array([[float(v) for v in p]]), np.ones(1, bool), box)
     for j in range(d):
         e = [Fraction(int(k == j)) for k in range(d)]
         # x_j > hi_j and x_j < lo_j are both infeasible on the set: hi and lo are bounds
@@ -151,14 +133,14 @@ def test_certified_bounding_boxes_contain_the_set(case):
 
 
 def test_certified_bounding_box_is_tight_on_a_triangle():
-    from analysis.regions.exact.feasibility import _float_bounds_batch, _float_box, _float_system
+    from analysis.regions.exact.feasibility import float_bounds_batch, float_box, float_system
 
     # the triangle x > 0, y > 0, x + y < 1 inside the box [-2, 2]^2: bounding box [0, 1]^2
     A = [(1, 0), (0, 1), (-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1)]
     b = [2, 2, 2, 2, 0, 0, 1]
-    M, _ = _float_system(A, b)
-    box = _float_box(((-2, -2), (2, 2), 1))
-    lo, hi = _float_bounds_batch(M[None], np.array([[0.25, 0.25]]), np.ones(1, bool), box)
+    M, _ = float_system(A, b)
+    box = float_box(((-2, -2), (2, 2), 1))
+    lo, hi = float_bounds_batch(M[None], np.array([[0.25, 0.25]]), np.ones(1, bool), box)
     assert np.allclose(lo, 0, atol=1e-9) and np.allclose(hi, 1, atol=1e-9)  # equality to 1e-9
     assert (lo <= 0).all() and (hi >= 1).all()  # bound: never inside the true box
 
@@ -177,11 +159,11 @@ def test_certified_bounding_box_is_tight_on_a_triangle():
 @settings(max_examples=60, deadline=None)
 def test_float_rows_in_one_pass_match_row_by_row(rows):
     """Both conversions are within 2.01 u of the exact normalized row (M * scale = row)."""
-    from analysis.regions.exact.feasibility import _float_system, _float_system_many
+    from analysis.regions.exact.feasibility import float_system, float_system_many
 
     R = [tuple(v << s for v in r) for r, _, s in rows]
     C = [c << s for _, c, s in rows]
-    for M, sc in (_float_system_many(R, C), _float_system(R, C)):
+    for M, sc in (float_system_many(R, C), float_system(R, C)):
         for (r, c), m, (norm, e) in zip(zip(R, C, strict=True), M, sc, strict=True):
             if e >= 900:  # unsafe rows are never used by the float certificates
                 continue

@@ -29,13 +29,12 @@ import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
+from strategies import SCALES, boxes, net_any, networks
 
 from analysis.networks import ReLUNetwork
 from analysis.regions import count_regions, region_graph
 
 N_EXAMPLES = int(os.environ.get("PHYSML_CROSSCHECK_EXAMPLES", "0")) or None
-VALUES = [F(-2), F(-1), F(-1, 2), F(0), F(1, 2), F(1), F(2)]
-SCALES = [F(-2), F(-1), F(-1, 2), F(1, 2), F(1), F(2)]
 # float64 values whose exact dyadic sums do not cancel: near-ties that only exact arithmetic
 # resolves (0.1 + 0.2 != 0.3 in float64, and exactly so as rationals)
 NEAR = [F(0.1), F(0.2), F(0.3), F(-0.1), F(-0.3), F(1 / 3), F(1)]
@@ -46,59 +45,6 @@ def examples(default: int) -> settings:
 
 
 # ----------------------------------------------------------------------------- strategies
-
-
-@st.composite
-def layer(draw, n_in: int, n_out: int, values=VALUES):
-    """Rows (w, b): fresh, all-zero, or a multiple of an earlier row (coincident units)."""
-    rows: list[list[F]] = []
-    value = st.sampled_from(values)
-    for _ in range(n_out):
-        how = draw(st.sampled_from(["fresh", "fresh", "fresh", "zero", "copy"]))
-        if how == "zero":
-            rows.append([F(0)] * (n_in + 1))
-        elif how == "copy" and rows:
-            src = draw(st.sampled_from(rows))
-            c = draw(st.sampled_from(SCALES))
-            rows.append([c * v for v in src])
-        else:
-            rows.append(draw(st.lists(value, min_size=n_in + 1, max_size=n_in + 1)))
-    return [r[:-1] for r in rows], [r[-1] for r in rows]
-
-
-@st.composite
-def networks(draw, d: int, widths: tuple[int, ...], values=VALUES):
-    """A network with ``d`` inputs, the given hidden widths and one output."""
-    Ws, bs = [], []
-    n = d
-    for w in (*widths, 1):
-        W, b = draw(layer(n, w, values))
-        Ws.append(W)
-        bs.append(b)
-        n = w
-    return ReLUNetwork(Ws, bs)
-
-
-def widths_st(max_depth: int, max_width: int, max_units: int):
-    return st.lists(st.integers(1, max_width), min_size=1, max_size=max_depth).filter(
-        lambda ws: sum(ws) <= max_units
-    )
-
-
-@st.composite
-def net_any(draw, d: int, max_depth: int, max_width: int, max_units: int, values=VALUES):
-    ws = draw(widths_st(max_depth, max_width, max_units))
-    return draw(networks(d, tuple(ws), values))
-
-
-@st.composite
-def boxes(draw, d: int):
-    out = []
-    for _ in range(d):
-        lo = draw(st.sampled_from([F(-2), F(-1), F(-1, 2), F(0)]))
-        hi = draw(st.sampled_from([F(1, 2), F(1), F(2)]))
-        out.append((lo, hi))
-    return out
 
 
 def count(net: ReLUNetwork, domain, method: str, kind: str = "activation") -> int:

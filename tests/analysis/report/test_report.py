@@ -402,7 +402,7 @@ def test_github_math_rejects_non_text() -> None:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_region_map_neighbours_differ(seed: int) -> None:
     from analysis.networks import ReLUNetwork
-    from analysis.plots.regions import _REGION_COLOURS, _distinct_colouring, plot_regions_2d
+    from analysis.plots.regions import REGION_COLOURS, distinct_colouring, plot_regions_2d
     from analysis.regions import count_regions, region_graph
 
     net = ReLUNetwork.random((2, 4, 3, 1), seed=seed)
@@ -411,9 +411,9 @@ def test_region_map_neighbours_differ(seed: int) -> None:
     n = count_regions(net, box)
     assert ax.get_title() == f"{n} activation regions"  # equality: one polygon per region
     G = region_graph(net, box)
-    col = _distinct_colouring(G, len(_REGION_COLOURS))
+    col = distinct_colouring(G, len(REGION_COLOURS))
     # equality: no two regions sharing a facet share a colour (degrees stay below 12 here)
-    assert max(dict(G.degree).values(), default=0) < len(_REGION_COLOURS)
+    assert max(dict(G.degree).values(), default=0) < len(REGION_COLOURS)
     assert all(col[u] != col[v] for u, v in G.edges)
     plt.close(ax.figure)
 
@@ -439,10 +439,10 @@ def test_region_map_rejects_one_input() -> None:
 )
 def test_second_layer_crossings_against_a_dense_grid(w0, b0, w1, b1, expected) -> None:
     from analysis.networks import ReLUNetwork
-    from analysis.report.sections.fine_print_widths import _second_layer_crossings
+    from analysis.report.sections.fine_print_widths import second_layer_crossings
 
     net = ReLUNetwork([w0, w1, [[1, 1]]], [b0, b1, [0]])
-    assert _second_layer_crossings(net) == expected  # equality: the table's hand count
+    assert second_layer_crossings(net) == expected  # equality: the table's hand count
     # independent: sign changes of the second layer's pre-activation on a fine grid
     x = np.linspace(-10, 10, 20001)
     h = np.maximum(np.outer(x, np.asarray(w0, float)[:, 0]) + np.asarray(b0, float), 0)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from fractions import Fraction
+from fractions import Fraction as F
 
 import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import small_nets as shared_small_nets
 
 from analysis.networks import ReLUNetwork
 from analysis.regions import (
@@ -37,18 +39,9 @@ def random_net(dims, seed, scale=1.0):
     return ReLUNetwork(W, B)
 
 
-@st.composite
-def small_nets(draw, d=None):
-    d = d or draw(st.integers(1, 3))
-    widths = [draw(st.integers(1, 3)) for _ in range(draw(st.integers(1, 2)))]
-    dims = [d, *widths, 1]
-    ints = st.integers(-2, 2)
-    W = [
-        [[draw(ints) for _ in range(dims[i])] for _ in range(dims[i + 1])]
-        for i in range(len(dims) - 1)
-    ]
-    B = [[draw(ints) for _ in range(dims[i + 1])] for i in range(len(dims) - 1)]
-    return ReLUNetwork(W, B)
+def small_nets(d=None):
+    """Integer weights in [-2, 2], 1-3 inputs, 1-2 layers of 1-3 units (shared strategy)."""
+    return shared_small_nets(d=d, values=[F(v) for v in range(-2, 3)])
 
 
 SMALL = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -178,12 +171,12 @@ def test_region_graph_connected_on_a_box(net):
 @SMALL
 def test_region_graph_lookup_agrees_with_pairwise_tests(net, on_box):
     """Facets + pattern lookup vs testing every candidate pair (independent methods)."""
-    from analysis.regions.graph import _region_graph_pairs
+    from analysis.regions.graph import region_graph_pairs
 
     box = [(-2, 2)] * net.input_dim if on_box else None
     regions = enumerate_regions(net, box, method="brute")
     G = region_graph(net, box, regions=regions)
-    H = _region_graph_pairs(net, regions)
+    H = region_graph_pairs(net, regions)
     assert set(map(frozenset, G.edges)) == set(map(frozenset, H.edges))  # equality
     for i, k in G.edges:
         assert G.edges[i, k]["units"] == H.edges[i, k]["units"]  # equality
@@ -203,9 +196,9 @@ def test_region_graph_lookup_agrees_with_pairwise_tests(net, on_box):
 def test_region_graph_deep_degenerate_facets(net, edges, units):
     G = region_graph(net)
     assert G.number_of_edges() == edges  # equality (hand count)
-    from analysis.regions.graph import _region_graph_pairs
+    from analysis.regions.graph import region_graph_pairs
 
-    H = _region_graph_pairs(net, [G.nodes[n]["region"] for n in G.nodes])
+    H = region_graph_pairs(net, [G.nodes[n]["region"] for n in G.nodes])
     assert set(map(frozenset, G.edges)) == set(map(frozenset, H.edges))  # equality
     if units is not None:
         ((i, k),) = G.edges
