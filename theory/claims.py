@@ -98,19 +98,28 @@ def status(kind: Any, formula_value: Any, computed: Any) -> str:
 def holds(kind: Any, formula_value: Any, computed: Any, rtol: float | None = None) -> bool:
     """Whether ``computed`` is consistent with ``formula_value`` under a claim of ``kind``.
 
-    Exact and bound claims compare exactly; an asymptote or an empirical claim needs ``rtol``,
-    the relative tolerance that follows from its derivation or its measured spread.
+    Exact and bound claims compare exactly; given ``rtol`` they compare a floating-point
+    evaluation, with the rounding tolerance ``rtol`` (relative, with an absolute floor of
+    ``rtol`` for values near 0). An asymptote or an empirical claim needs ``rtol``: the relative
+    tolerance that follows from its derivation or its measured spread.
 
     >>> holds("upper bound", 10, 7), holds("asymptote", 100.0, 101.0, rtol=0.02)
     (True, True)
+    >>> holds("exact", 0.3, 0.1 + 0.2), holds("exact", 0.3, 0.1 + 0.2, rtol=1e-15)
+    (False, True)
     """
     k = as_kind(kind)
-    if k in (Kind.ASYMPTOTE, Kind.EMPIRICAL):
-        if rtol is None:
-            raise ValueError(f"a {k} check needs rtol, the tolerance that follows from it")
-        scale = max(abs(float(formula_value)), 1e-300)
-        return abs(float(computed) - float(formula_value)) <= rtol * scale
-    return status(k, formula_value, computed) != "VIOLATED"
+    if k in (Kind.ASYMPTOTE, Kind.EMPIRICAL) and rtol is None:
+        raise ValueError(f"a {k} check needs rtol, the tolerance that follows from it")
+    if rtol is None:
+        return status(k, formula_value, computed) != "VIOLATED"
+    f, c = float(formula_value), float(computed)
+    slack = rtol * max(abs(f), 1.0) if k is not Kind.EMPIRICAL else rtol * abs(f)
+    if k is Kind.UPPER_BOUND:
+        return c <= f + slack
+    if k is Kind.LOWER_BOUND:
+        return c >= f - slack
+    return abs(c - f) <= slack
 
 
 def assert_claim(
