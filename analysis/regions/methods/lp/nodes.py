@@ -20,6 +20,7 @@ from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box
 from analysis.regions.exact.certified_simplex import float_box
 from analysis.regions.exact.feasibility import IntPoint
+from analysis.regions.exact.scaling import integer_layers
 
 __all__: list[str] = []
 
@@ -45,11 +46,9 @@ class _IntNet:
     @classmethod
     def from_net(cls, net: ReLUNetwork) -> _IntNet:
         Wi, bi, s = [], [], []
-        for W, B in zip(net.exact_weights, net.exact_biases, strict=True):
-            vals = list(W.reshape(-1)) + list(B)
-            den = math.lcm(*(v.denominator for v in vals))
-            Wi.append(tuple(tuple(int(v * den) for v in row) for row in W))
-            bi.append(tuple(int(v * den) for v in B))
+        for Wl, Bl, den in integer_layers(net):
+            Wi.append(tuple(tuple(row) for row in Wl))
+            bi.append(tuple(Bl))
             s.append(den)
         Wo = tuple(np.array(W, dtype=object).reshape(len(W), -1) for W in Wi)
         return cls(tuple(Wi), tuple(bi), tuple(s), net.input_dim, None, Wo)

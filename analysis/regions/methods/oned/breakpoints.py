@@ -32,7 +32,6 @@ What is counted
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -44,6 +43,7 @@ import numpy as np
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import normalize_domain
+from analysis.regions.exact.scaling import integer_layers
 from analysis.regions.limits import Limits, validate_limits
 from analysis.regions.methods.oned.engine import (
     Engine,
@@ -149,25 +149,13 @@ def iter_regions_1d(net: ReLUNetwork, domain: Any = None) -> Iterator[Region]:
     return _iter(net, lo, hi)
 
 
-def _scaled_layers(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]]:
-    """Each layer as integers: ``W = Wi / d``, ``b = Bi / d`` with ``d`` the common denominator."""
-    out = []
-    for W, B in zip(net.exact_weights, net.exact_biases, strict=True):
-        d = 1
-        for v in (*W.reshape(-1), *B):
-            d = d * v.denominator // math.gcd(d, v.denominator)
-        Wi = [[int(v * d) for v in row] for row in W]
-        out.append((Wi, [int(v * d) for v in B], d))
-    return out
-
-
 def _iter(net: ReLUNetwork, lo: Fraction | None, hi: Fraction | None) -> Iterator[Region]:
     base: list[Inequality] = []
     if lo is not None:
         base.append(Inequality((_ONE,), -lo, None))
     if hi is not None:
         base.append(Inequality((-_ONE,), hi, None))
-    yield from _refine(_scaled_layers(net), 0, lo, hi, [1], [0], 1, (), tuple(base))
+    yield from _refine(integer_layers(net), 0, lo, hi, [1], [0], 1, (), tuple(base))
 
 
 def _refine(

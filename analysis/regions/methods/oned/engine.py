@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from analysis.networks import ReLUNetwork
+from analysis.regions.exact.scaling import integer_layers
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
 from analysis.regions.methods.oned.certified import count_float_filtered
 
@@ -73,12 +74,9 @@ class Engine:
         W_obj, B_obj, W_i64, B_i64, Wabs, Babs, ds = [], [], [], [], [], [], []
         S_obj: list[np.ndarray] = []
         S_i64: list[np.ndarray | None] = []
-        for W, B in zip(net.exact_weights, net.exact_biases, strict=True):
-            d = 1
-            for v in list(W.reshape(-1)) + list(B.reshape(-1)):
-                d = d * v.denominator // math.gcd(d, v.denominator)
-            Wo = np.array([[int(v * d) for v in row] for row in W], dtype=object)
-            Bo = np.array([int(v * d) for v in B], dtype=object)
+        for Wl, Bl, d in integer_layers(net):
+            Wo = np.array(Wl, dtype=object).reshape(len(Wl), -1)
+            Bo = np.array(Bl, dtype=object)
             big = max(max(abs(int(v)) for v in Wo.reshape(-1)), max(abs(int(v)) for v in Bo))
             fits = big < 2**31 and d < 2**31
             W_obj.append(Wo)

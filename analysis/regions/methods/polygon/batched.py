@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 
 from analysis.networks import ReLUNetwork
+from analysis.regions.exact.scaling import integer_layers
 from analysis.regions.methods.polygon.geometry import (
     _box_polygon,
     _Budget,
     _cut_pieces,
-    _layer_ints,
     _Line,
     _sgn,
     _split,
@@ -125,7 +125,7 @@ class _FastNet:
     """Integer and float64 copies of a network's layers, with their error constants."""
 
     def __init__(self, net: ReLUNetwork):
-        layers = _layer_ints(net)
+        layers = integer_layers(net)
         self.Wi = [w for w, _, _ in layers]
         self.Bi = [b for _, b, _ in layers]
         self.dens = [1]

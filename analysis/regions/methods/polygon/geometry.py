@@ -20,6 +20,7 @@ from typing import Any
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import normalize_domain
+from analysis.regions.exact.scaling import integer_layers
 from analysis.regions.limits import Limits
 
 __all__: list[str] = []
@@ -28,19 +29,6 @@ _Line = tuple[int, int, int]  # a x + b y + c = 0
 # (X, Y, W, x, y): W > 0, the exact point (X / W, Y / W) (not reduced: two 2x2 determinants
 # of primitive lines, so about twice their size) and its nearest floats x, y
 _Vertex = tuple[int, int, int, float, float]
-
-
-def _layer_ints(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]]:
-    """Per layer: integer weights, integer biases and their common denominator."""
-    out = []
-    for W, B in zip(net.exact_weights, net.exact_biases, strict=True):
-        den = 1
-        for v in (*W.reshape(-1), *B):
-            den = den * v.denominator // math.gcd(den, v.denominator)
-        Wi = [[v.numerator * (den // v.denominator) for v in row] for row in W]
-        Bi = [v.numerator * (den // v.denominator) for v in B]
-        out.append((Wi, Bi, den))
-    return out
 
 
 def _ratio(X: int, W: int) -> float:
@@ -142,7 +130,7 @@ def _leaves_exact(
     net: ReLUNetwork, box: Any, budget: _Budget
 ) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
     """Reference path: every pre-activation computed exactly (integers) on every polygon."""
-    layers = _layer_ints(net)
+    layers = integer_layers(net)
     K = net.depth
     verts, lines = _box_polygon(box)
     H0 = [[1, 0, 0], [0, 1, 0]]  # h_0(x) = x: rows (coeff_x, coeff_y, const), denominator 1
