@@ -312,23 +312,10 @@ def random_network(
     seed: int | np.random.Generator | None = None,
     bias_scale: float = 0.1,
 ) -> ReLUNetwork:
-    """A random ReLU network with He or Glorot (normal) initialisation.
+    """A random ReLU network with He or Glorot (normal) initialisation, seeded.
 
-    Parameters
-    ----------
-    widths : sequence of int
-        ``(D_i, n_1, ..., n_K, D_o)``.
-    init : {"he", "glorot"}
-        He: weights ``N(0, 2/n_in)``; Glorot: ``N(0, 2/(n_in + n_out))``.
-    seed : int, numpy Generator or None
-        Seed of ``numpy.random.default_rng``.
-    bias_scale : float
-        Biases are ``N(0, bias_scale**2)``; 0 gives zero biases.
-
-    Returns
-    -------
-    ReLUNetwork
-        float64 weights (exact as rationals).
+    The weights are those of :func:`analysis.networks.init.random_layers` (its parameters);
+    float64 values, exact as rationals.
 
     >>> net = random_network((1, 4, 4, 1), init="glorot", seed=1)
     >>> net.hidden_widths, net == random_network((1, 4, 4, 1), init="glorot", seed=1)

@@ -30,9 +30,11 @@ from __future__ import annotations
 import math
 import numbers
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 __all__ = [
     "Limits",
@@ -181,6 +183,12 @@ class Limits:
                 f"({self.found} found, {pending} more certain){self._bound_note()}",
                 lower_bound=self.found + pending,
             )
+
+    def counted(self, items: Iterable[T]) -> Iterator[T]:
+        """Yield ``items``, counting each one found (a method whose loop has no ticks)."""
+        for item in items:
+            self.tick()
+            yield item
 
     def phase(self, name: str) -> None:
         """Tell the progress reporter that a new phase of the work starts."""

@@ -196,9 +196,7 @@ def iterate(
 ) -> Iterator[Region]:
     """The regions of every feasible pattern, under ``limits``."""
     kw = {} if max_units is None else {"max_units": max_units}
-    for region in iter_regions_brute(net, box, limits=limits, **kw):
-        limits.tick()
-        yield region
+    return limits.counted(iter_regions_brute(net, box, limits=limits, **kw))
 
 
 def count(

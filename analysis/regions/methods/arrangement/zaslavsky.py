@@ -349,9 +349,7 @@ def applies(net: ReLUNetwork, box: Any) -> str | None:
 
 def iterate(net: ReLUNetwork, box: Any, limits: Limits, **opts: Any) -> Iterator[Region]:
     """The regions cell by cell (incremental arrangement), under ``limits``."""
-    for region in iter_regions_arrangement(net, box, limits=limits):
-        limits.tick()
-        yield region
+    return limits.counted(iter_regions_arrangement(net, box, limits=limits))
 
 
 def count(

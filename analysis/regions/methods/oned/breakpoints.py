@@ -395,9 +395,7 @@ def applies(net: ReLUNetwork, box: Any) -> str | None:
 
 def iterate(net: ReLUNetwork, box: Any, limits: Limits, **opts: Any) -> Iterator[Region]:
     """The regions, one at a time, under ``limits``."""
-    for region in iter_regions_1d(net, box):
-        limits.tick()
-        yield region
+    return limits.counted(iter_regions_1d(net, box))
 
 
 def count(
