@@ -1,4 +1,4 @@
-"""Adapters from deep-learning frameworks: torch ``nn.Sequential`` and flax parameter trees.
+"""Adapters to torch (``to_torch``) and from flax parameter trees (torch models: ``torch_models``).
 
 They return plain ``(weights, biases)`` lists (``weights[l]`` of shape ``(n_{l+1}, n_l)``);
 :class:`~analysis.networks.ReLUNetwork` turns them into an exact network. torch is imported
@@ -14,79 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["torch_layers", "to_torch", "flax_layers"]
-
-
-def _flatten(module: Any) -> list[Any]:
-    import torch.nn as nn
-
-    if not isinstance(module, nn.Sequential):
-        raise TypeError(f"from_torch needs a torch.nn.Sequential, got {type(module).__name__}")
-    flat: list[Any] = []
-    for m in module:
-        flat.extend(_flatten(m) if isinstance(m, nn.Sequential) else [m])
-    return flat
-
-
-def torch_layers(module: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The weights and biases of a ``torch.nn.Sequential`` of ``Linear`` and ``ReLU`` modules.
-
-    The structure must be ``Linear (ReLU Linear)*``: two ``Linear`` modules in a row, two
-    ``ReLU`` in a row, a leading or trailing ``ReLU`` or any other module type raise, naming
-    the module's position. Weights are read exactly (float32/float64 are exact rationals).
-
-    >>> import pytest; torch = pytest.importorskip("torch")
-    >>> m = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
-    >>> w, b = torch_layers(m)
-    >>> sum(a.size for a in w + b) == sum(p.numel() for p in m.parameters())
-    True
-    """
-    import torch
-    import torch.nn as nn
-
-    layers = _flatten(module)
-    if not layers:
-        raise ValueError("from_torch: empty Sequential")
-    weights, biases = [], []
-    expect_linear = True
-    for i, m in enumerate(layers):
-        kind = type(m).__name__
-        for base in (nn.Linear, nn.ReLU):
-            if isinstance(m, base) and type(m).forward is not base.forward:
-                raise ValueError(
-                    f"module {i} ({kind}) subclasses {base.__name__} but overrides forward: "
-                    f"its function is not a {base.__name__}'s, so it is refused"
-                )
-        if isinstance(m, nn.Linear):
-            if not expect_linear:
-                raise ValueError(
-                    f"module {i} (Linear) follows a Linear without a ReLU between them; "
-                    "not a ReLU network (merge the two affine maps first)"
-                )
-            w = m.weight.detach()
-            if w.is_complex():
-                raise TypeError(f"module {i} (Linear): complex weights")
-            weights.append(w.to(device="cpu", dtype=torch.float64).numpy())
-            if m.bias is None:
-                biases.append(np.zeros(w.shape[0]))
-            else:
-                biases.append(m.bias.detach().to(device="cpu", dtype=torch.float64).numpy())
-            expect_linear = False
-        elif isinstance(m, nn.ReLU):
-            if expect_linear:
-                where = "starts the model" if i == 0 else "follows another ReLU"
-                raise ValueError(f"module {i} (ReLU) {where}; expected a Linear")
-            expect_linear = True
-        else:
-            raise ValueError(
-                f"module {i} ({kind}) is not supported: only Linear and ReLU layers make a "
-                "ReLU network"
-            )
-    if expect_linear:
-        raise ValueError(
-            f"module {len(layers) - 1} (ReLU) ends the model; the output must be affine"
-        )
-    return weights, biases
+__all__ = ["to_torch", "flax_layers"]
 
 
 def to_torch(net: Any, dtype: Any = None) -> Any:

@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 
 from analysis.exact import float_array, fraction_array, to_fraction
-from analysis.networks.adapters import flax_layers, to_torch, torch_layers
+from analysis.networks.adapters import flax_layers, to_torch
 from analysis.networks.formats import json_layers, npz_layers, save_npz, to_json
 from analysis.networks.init import random_layers
+from analysis.networks.torch_models import torch_layers
 
 __all__ = ["ReLUNetwork", "random_network", "from_torch", "from_flax", "load_npz", "from_json"]
 
@@ -173,15 +174,17 @@ class ReLUNetwork:
         return cls(*random_layers(widths, init=init, seed=seed, bias_scale=bias_scale))
 
     @classmethod
-    def from_torch(cls, module: Any) -> ReLUNetwork:
-        """From a torch ``nn.Sequential`` of Linear/ReLU; see :func:`~.adapters.torch_layers`.
+    def from_torch(cls, module: Any, *, input_shape: Any = None) -> ReLUNetwork:
+        """From a torch ``nn.Sequential``; see :func:`~.torch_models.torch_layers`.
+
+        ``input_shape`` (one input, no batch axis) is needed for convolutions and pooling.
 
         >>> import pytest; torch = pytest.importorskip("torch")
         >>> m = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
         >>> ReLUNetwork.from_torch(m).n_parameters == sum(p.numel() for p in m.parameters())
         True
         """
-        return cls(*torch_layers(module))
+        return cls(*torch_layers(module, input_shape))
 
     def to_torch(self, dtype: Any = None) -> Any:
         """A torch ``nn.Sequential`` (float64 by default); see :func:`~.adapters.to_torch`."""
@@ -324,9 +327,9 @@ def random_network(
     return ReLUNetwork.random(widths, init=init, seed=seed, bias_scale=bias_scale)
 
 
-def from_torch(module: Any) -> ReLUNetwork:
+def from_torch(module: Any, *, input_shape: Any = None) -> ReLUNetwork:
     """:meth:`ReLUNetwork.from_torch`."""
-    return ReLUNetwork.from_torch(module)
+    return ReLUNetwork.from_torch(module, input_shape=input_shape)
 
 
 def from_flax(params: Any) -> ReLUNetwork:

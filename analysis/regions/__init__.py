@@ -11,6 +11,7 @@ on which domain, and by which method.
 
 from analysis.regions.api import count_regions, enumerate_regions, iter_regions, region_graph
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+from analysis.regions.slices import line_through, plane_through, restrict
 from analysis.regions.types import Inequality, Region
 
 __all__ = [
@@ -18,6 +19,9 @@ __all__ = [
     "enumerate_regions",
     "iter_regions",
     "region_graph",
+    "restrict",
+    "line_through",
+    "plane_through",
     "Region",
     "Inequality",
     "RegionLimitExceeded",

@@ -187,7 +187,10 @@ def _bad_models():
     nn = torch.nn
     return [
         (nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1)), r"module 1 \(Sigmoid\)"),
-        (nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1)), r"module 1 \(Linear\)"),
+        (
+            nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.ReLU(), nn.Linear(3, 1)),
+            r"module 1 \(BatchNorm1d\) is in training mode",
+        ),
         (nn.Sequential(nn.ReLU(), nn.Linear(2, 1)), r"module 0 \(ReLU\)"),
         (nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.ReLU(), nn.Linear(3, 1)), "module 2"),
         (nn.Sequential(nn.Linear(2, 3), nn.ReLU()), "module 1"),
@@ -208,7 +211,7 @@ def test_from_torch_nan():
     model = torch.nn.Sequential(torch.nn.Linear(1, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1))
     with torch.no_grad():
         model[2].bias.fill_(float("nan"))
-    with pytest.raises(ValueError, match="layer 1 biases"):
+    with pytest.raises(ValueError, match=r"module 2 \(Linear\) bias: non-finite"):
         ReLUNetwork.from_torch(model)
 
 
