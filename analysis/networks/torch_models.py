@@ -166,6 +166,7 @@ def torch_layers(
                 pending = None
             A, c = W, b
         else:
+            assert c is not None
             A, c = W.dot(A), W.dot(c) + b
 
     for i, m in enumerate(layers):
@@ -178,7 +179,7 @@ def torch_layers(
                 "AvgPool1d/2d, BatchNorm1d (eval), ReLU, LeakyReLU, PReLU, Identity, Flatten, "
                 "Dropout (eval)"
             )
-        if type(m).forward is not base.forward:
+        if type(m).forward is not getattr(base, "forward", None):
             raise ValueError(
                 f"{where} subclasses {base.__name__} but overrides forward: its function is "
                 f"not a {base.__name__}'s, so it is refused"
@@ -207,6 +208,7 @@ def torch_layers(
             import torch
 
             with torch.no_grad():
+                assert m.running_var is not None
                 scale = m.running_var.to(torch.float64) + m.eps
                 scale = (m.weight.to(torch.float64) if m.affine else 1.0) / scale.sqrt()
                 shift = (m.bias.to(torch.float64) if m.affine else 0.0) - scale * (
