@@ -25,12 +25,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from analysis.constructions import max_regions_network
 from analysis.networks import ReLUNetwork
 from analysis.regions import count_regions
 from analysis.regions.api import KINDS, METHODS, choose_method
 from analysis.regions.checks import lecture_check, to_markdown
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
+from analysis.regions.slices import (
+    line_through,
+    plane_through,
+    restrict,
+    slice_box,
+    slice_coordinates,
+)
 from theory.networks import serra_upper_bound
 
 __all__ = ["add_parser", "load_network", "parse_domain", "parse_widths", "run"]
@@ -83,7 +92,11 @@ def load_network(args: argparse.Namespace) -> tuple[ReLUNetwork, bool, str]:
             return ReLUNetwork.load_npz(path), False, path.name
         if path.suffix == ".json":
             return ReLUNetwork.from_json(path), False, path.name
-        raise ValueError(f"network file must end in .npz or .json, got {path.name}")
+        if path.suffix in (".pt", ".pth"):
+            return ReLUNetwork.load_torch_state_dict(path), False, path.name
+        raise ValueError(
+            f"network file must end in .npz, .json or .pt (a torch state_dict), got {path.name}"
+        )
     if args.random is not None:
         ws = parse_widths(args.random, "--random")
         if len(ws) < 2:
@@ -95,14 +108,49 @@ def load_network(args: argparse.Namespace) -> tuple[ReLUNetwork, bool, str]:
     return max_regions_network(ws), True, f"construction {'-'.join(map(str, [1, *ws, 1]))}"
 
 
-def _plot(net: ReLUNetwork, domain: Any, path: str) -> None:
+def _through(net: ReLUNetwork, path: str, label: str) -> tuple[ReLUNetwork, list, str]:
+    """The network on the line (2 points) or plane (3 points) through the points in ``path``."""
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"--through: no such file: {p}")
+    try:
+        pts = np.load(p, allow_pickle=False) if p.suffix == ".npy" else np.loadtxt(p, ndmin=2)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"--through {p}: cannot read the points ({exc})") from None
+    pts = np.asarray(pts)
+    if pts.ndim == 3 and pts.shape[0] in (2, 3):  # images: one point per image
+        pts = pts.reshape(pts.shape[0], -1)
+    if pts.ndim != 2 or pts.shape[0] not in (2, 3) or pts.dtype.kind not in "iuf":
+        raise ValueError(
+            f"--through {p}: expected 2 or 3 rows of numbers (a segment or a plane), "
+            f"got an array of shape {pts.shape}"
+        )
+    if pts.shape[1] != net.input_dim:
+        raise ValueError(
+            f"--through {p}: the points have {pts.shape[1]} coordinates, the network "
+            f"{net.input_dim} inputs"
+        )
+    if not np.all(np.isfinite(pts)):
+        raise ValueError(f"--through {p}: the points have non-finite coordinates")
+    k = pts.shape[0] - 1
+    origin, dirs = line_through(*pts) if k == 1 else plane_through(*pts)
+    what = "line through 2 points" if k == 1 else "plane through 3 points"
+    return restrict(net, origin, dirs), slice_coordinates(k), f"{label}, on the {what} of {p.name}"
+
+
+def _plot(net: ReLUNetwork, domain: Any, path: str, points: Any = None) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from analysis.plots.regions import plot_function_1d, plot_regions_2d
+    from analysis.plots.regions import plot_function_1d, plot_regions_2d, plot_slice
 
+    if points is not None:
+        fig = plot_slice(net, domain, points)
+        fig.savefig(path, dpi=150, bbox_inches="tight")
+        plt.close(fig)
+        return
     if net.input_dim == 1:
         ax = plot_function_1d(net, domain=None if domain is None else domain[0])
     elif net.input_dim == 2:
@@ -187,9 +235,16 @@ def _say_bound_against_limit(net: Any, max_regions: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``physml regions`` for parsed arguments (see the module documentation)."""
+    progress = None
     try:
         net, construction, label = load_network(args)
-        domain = parse_domain(args.domain, net.input_dim)
+        points = None
+        if args.through is not None:
+            net, points, label = _through(net, args.through, label)
+            construction = False
+        domain: Any = parse_domain(args.domain, net.input_dim)
+        if domain is None and points is not None:
+            domain = slice_box(net.input_dim, args.margin)
         method = choose_method(net, domain, args.method)
         progress = ProgressLine() if args.progress else None
         if args.max_regions is not None:
@@ -211,7 +266,7 @@ def run(args: argparse.Namespace) -> int:
             net, domain, kind=args.kind, construction=construction, count=count, label=label
         )
         if args.plot:
-            _plot(net, domain, args.plot)
+            _plot(net, domain, args.plot, points)
     except (RegionLimitExceeded, RegionTimeBudgetExceeded) as exc:
         if progress is not None:
             progress.close()
@@ -266,5 +321,16 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="show the phase, the regions so far and the rate on stderr",
     )
     p.add_argument("--save", metavar="FILE", help="write the network counted (.npz or .json)")
+    p.add_argument(
+        "--through",
+        metavar="POINTS",
+        help="count on the segment (2 rows) or plane (3 rows) through these points (.npy, or "
+        "text with one point per row); --domain is then in slice coordinates",
+    )
+    p.add_argument(
+        "--margin",
+        default="1/2",
+        help="with --through: the default box holds the points with this margin (default 1/2)",
+    )
     p.set_defaults(func=run)
     return p

@@ -32,7 +32,7 @@ from analysis.exact import float_array, fraction_array, to_fraction
 from analysis.networks.adapters import flax_layers, to_torch
 from analysis.networks.formats import json_layers, npz_layers, save_npz, to_json
 from analysis.networks.init import random_layers
-from analysis.networks.torch_models import torch_layers
+from analysis.networks.torch_models import state_dict_layers, torch_layers
 
 __all__ = ["ReLUNetwork", "random_network", "from_torch", "from_flax", "load_npz", "from_json"]
 
@@ -185,6 +185,12 @@ class ReLUNetwork:
         True
         """
         return cls(*torch_layers(module, input_shape))
+
+    @classmethod
+    def load_torch_state_dict(cls, path: Any) -> ReLUNetwork:
+        """An MLP saved as a torch ``state_dict``; see :func:`~.torch_models.state_dict_layers`."""
+        weights, biases, where = state_dict_layers(path)
+        return cls._named(weights, biases, where)
 
     def to_torch(self, dtype: Any = None) -> Any:
         """A torch ``nn.Sequential`` (float64 by default); see :func:`~.adapters.to_torch`."""

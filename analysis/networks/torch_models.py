@@ -38,7 +38,7 @@ import numpy as np
 
 from analysis.exact import fraction_array
 
-__all__ = ["torch_layers"]
+__all__ = ["torch_layers", "state_dict_layers"]
 
 _ACT = ("ReLU", "LeakyReLU", "PReLU")
 
@@ -254,3 +254,52 @@ def torch_layers(
     weights.append(A)
     biases.append(c)
     return weights, biases
+
+
+def state_dict_layers(path: Any) -> tuple[list[np.ndarray], list[np.ndarray], str]:
+    """The layers of an MLP saved as a torch ``state_dict`` (``torch.save(model.state_dict())``).
+
+    Read with ``torch.load(weights_only=True)`` (no arbitrary code runs). A state dict holds no
+    activations: its 2-D ``*.weight`` tensors, in the order of their module index, are taken
+    as ``Linear`` layers with a ReLU between each two; entries of other layers (e.g. batch
+    norm's running statistics) are refused: save such a model's ``nn.Sequential`` converted by
+    ``ReLUNetwork.from_torch(model).save_npz(...)`` instead.
+    """
+    import torch
+
+    where = str(path)
+    try:
+        sd = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # any unreadable file: one clear line
+        raise ValueError(f"{where}: not a torch state_dict file ({type(exc).__name__})") from None
+    if not isinstance(sd, dict) or not sd:
+        raise ValueError(f"{where}: expected a state_dict (a dict of tensors)")
+    layers: dict[str, dict[str, Any]] = {}
+    for key, t in sd.items():
+        if not isinstance(key, str) or not isinstance(t, torch.Tensor) or "." not in key:
+            raise ValueError(f"{where}: entry {key!r} is not a layer's tensor")
+        prefix, name = key.rsplit(".", 1)
+        if name not in ("weight", "bias"):
+            raise ValueError(
+                f"{where}: entry {key!r} is not a Linear layer's (a state_dict holds no "
+                "activations or batch norm: convert the model with ReLUNetwork.from_torch)"
+            )
+        layers.setdefault(prefix, {})[name] = t
+
+    def order(prefix: str) -> tuple:
+        return tuple(int(p) if p.isdigit() else p for p in prefix.split("."))
+
+    weights, biases = [], []
+    for prefix in sorted(layers, key=order):
+        entry = layers[prefix]
+        if "weight" not in entry or entry["weight"].dim() != 2:
+            raise ValueError(f"{where}: layer {prefix!r} has no 2-D weight (not a Linear)")
+        W = _exact(entry["weight"], f"{where}: layer {prefix!r} weight")
+        b = (
+            _exact(entry["bias"], f"{where}: layer {prefix!r} bias")
+            if "bias" in entry
+            else np.array([Fraction(0)] * W.shape[0], dtype=object)
+        )
+        weights.append(W)
+        biases.append(b)
+    return weights, biases, where

@@ -21,14 +21,16 @@ from fractions import Fraction
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 
 from analysis.networks import ReLUNetwork
-from analysis.regions import enumerate_regions, region_graph
+from analysis.regions import enumerate_regions
+from analysis.regions.graph import connect_polygons
 from analysis.regions.methods.polygon.polygons import iter_polygons
 
-__all__ = ["plot_function_1d", "plot_regions_2d"]
+__all__ = ["plot_function_1d", "plot_regions_2d", "plot_slice"]
 
 
 #: light, mutually distinguishable colours for region maps (matplotlib's Set3)
@@ -191,7 +193,7 @@ def plot_regions_2d(
     if net.input_dim != 2:
         raise ValueError(f"plot_regions_2d: needs a network with 2 inputs, got {net.input_dim}")
     polys = list(iter_polygons(net, domain, max_regions=max_regions))
-    G = region_graph(net, domain, regions=[p.region for p in polys])
+    G = connect_polygons(net, polys)
     n_col = len(REGION_COLOURS)
     colour_of = distinct_colouring(G, n_col)
     if ax is None:
@@ -212,7 +214,7 @@ def plot_regions_2d(
     ax.set_ylabel("$x_2$")
     ax.set_title(f"{len(polys)} activation regions")
     if graph:
-        pts = [(float(p.region.point[0]), float(p.region.point[1])) for p in polys]
+        pts = [(float(p.point[0]), float(p.point[1])) for p in polys]
         ax.add_collection(
             LineCollection(
                 [[pts[i], pts[k]] for i, k in sorted(G.edges)], colors="k", linewidths=0.7
@@ -229,3 +231,82 @@ def plot_regions_2d(
             frameon=False,
         )
     return ax
+
+
+def plot_slice(
+    net: ReLUNetwork,
+    domain: Sequence[Any],
+    points: Sequence[Sequence[Any]],
+    labels: Sequence[str] | None = None,
+    graph: bool = False,
+    resolution: int = 300,
+) -> Any:
+    """A slice's picture: its regions with the defining points, and the network's output.
+
+    ``net`` is the restricted network (:func:`analysis.regions.restrict`) with 1 or 2 inputs,
+    ``points`` the slice coordinates of the data points. With 2 inputs: the exact region map
+    with the points marked (and the region graph when ``graph``), beside the output on a
+    grid (one output: its value; several: the predicted class, the argmax). With 1 input: the
+    function with its joints and the points marked.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    labels = list(labels) if labels is not None else [chr(ord("a") + i) for i in range(len(points))]
+    if net.input_dim == 1:
+        fig, ax = plt.subplots(figsize=(6.4, 4.2))
+        plot_function_1d(net, ax=ax, domain=domain[0])
+        for (t,), name in zip(points, labels, strict=True):
+            y = float(net.exact_forward([t])[0])
+            ax.plot([float(t)], [y], "o", color="C3")
+            ax.annotate(name, (float(t), y), textcoords="offset points", xytext=(4, 4))
+        return fig
+    if net.input_dim != 2:
+        raise ValueError(f"a slice picture needs 1 or 2 inputs, this network has {net.input_dim}")
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11.0, 4.8))
+    plot_regions_2d(net, domain, ax=ax0, graph=graph)
+    (x0, x1), (y0, y1) = [(float(Fraction(lo)), float(Fraction(hi))) for lo, hi in domain]
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    X, Y = np.meshgrid(xs, ys)
+    out = net.forward(np.column_stack([X.ravel(), Y.ravel()]))
+    if net.output_dim == 1:
+        im = ax1.imshow(
+            out[:, 0].reshape(X.shape),
+            origin="lower",
+            extent=(x0, x1, y0, y1),
+            cmap="coolwarm",
+            aspect="equal",
+        )
+        fig.colorbar(im, ax=ax1, shrink=0.8, label="output")
+        ax1.set_title("network output")
+    else:
+        cls = out.argmax(axis=1).reshape(X.shape)
+        im = ax1.imshow(
+            cls,
+            origin="lower",
+            extent=(x0, x1, y0, y1),
+            cmap="tab10",
+            vmin=-0.5,
+            vmax=9.5,
+            aspect="equal",
+            interpolation="nearest",
+        )
+        fig.colorbar(im, ax=ax1, shrink=0.8, label="predicted class", ticks=range(10))
+        ax1.set_title("predicted class (argmax of the outputs)")
+    for ax in (ax0, ax1):
+        for pt, name in zip(points, labels, strict=True):
+            ax.plot(
+                [float(pt[0])], [float(pt[1])], "o", color="k", markersize=6, markerfacecolor="w"
+            )
+            ax.annotate(
+                name,
+                (float(pt[0]), float(pt[1])),
+                textcoords="offset points",
+                xytext=(5, 5),
+                fontsize="small",
+            )
+        ax.set_xlabel("$t_1$")
+        ax.set_ylabel("$t_2$")
+    fig.tight_layout()
+    return fig

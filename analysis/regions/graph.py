@@ -41,7 +41,7 @@ from analysis.regions.limits import Limits
 from analysis.regions.methods.lp.nodes import _IntNet
 from analysis.regions.types import Inequality, Region
 
-__all__ = ["connect_regions", "linear_components", "shares_facet"]
+__all__ = ["connect_regions", "connect_polygons", "linear_components", "shares_facet"]
 
 
 def _key(q: Inequality) -> tuple[tuple[tuple[int, ...], int], int]:
@@ -361,3 +361,51 @@ def linear_components(G: nx.Graph) -> int:
         if G.nodes[i]["A"] == G.nodes[k]["A"] and G.nodes[i]["c"] == G.nodes[k]["c"]:
             H.add_edge(i, k)
     return nx.number_connected_components(H)
+
+
+def connect_polygons(net: ReLUNetwork, polygons: Sequence[Any]) -> nx.Graph:
+    """The region graph of a 2-input network's exact polygons, without an LP.
+
+    Every edge of a polygon lies on a facet (or on the box); the region across it is the one
+    whose pattern is the exact pattern just across the edge's midpoint (:func:`_across`, a
+    lexicographic perturbation along the outward normal), found by lookup. Nodes carry
+    ``pattern``, ``point`` and ``polygon`` (whose ``region`` has the exact output map), edges
+    ``units`` as in :func:`connect_regions`.
+    """
+    inet = _IntNet.from_net(net)
+    G = nx.Graph()
+    index: dict[Any, int] = {}
+    for i, poly in enumerate(polygons):
+        G.add_node(i, pattern=poly.pattern, point=poly.point, polygon=poly)
+        index[poly.pattern] = i
+    for i, poly in enumerate(polygons):
+        vs = poly.vertices
+        m = len(vs)
+        area2 = sum(vs[k][0] * vs[(k + 1) % m][1] - vs[(k + 1) % m][0] * vs[k][1] for k in range(m))
+        orient = 1 if area2 > 0 else -1  # counter-clockwise: the outward normal is (e_y, -e_x)
+        for k in range(m):
+            (x0, y0), (x1, y1) = vs[k], vs[(k + 1) % m]
+            ex, ey = x1 - x0, y1 - y0
+            if ex == 0 and ey == 0:
+                continue
+            mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+            den = math.lcm(mx.denominator, my.denominator)
+            nx_, ny_ = orient * ey, -orient * ex
+            nden = math.lcm(nx_.denominator, ny_.denominator)
+            pat = _across(
+                inet,
+                [int(mx * den), int(my * den)],
+                den,
+                [int(nx_ * nden), int(ny_ * nden)],
+            )
+            j = index.get(pat)
+            if j is None or j == i or G.has_edge(i, j):
+                continue  # the box's boundary, or already joined
+            flips = tuple(
+                (l, u)
+                for l, (p1, p2) in enumerate(zip(G.nodes[i]["pattern"], pat, strict=True))
+                for u, (a, b) in enumerate(zip(p1, p2, strict=True))
+                if a != b
+            )
+            G.add_edge(i, j, units=flips)
+    return G

@@ -52,9 +52,7 @@ from analysis.regions.exact.certified_simplex import (
     float_system,
     float_system_many,
 )
-from analysis.regions.exact.certified_simplex import (
-    float_bounds_batch as float_bounds_batch,  # re-export
-)
+from analysis.regions.exact.linalg import interval_point
 
 __all__ = ["interior_point", "exact_interior_point", "IntPoint"]
 
@@ -374,6 +372,9 @@ def solve_systems(
             continue
         R = [tuple(rows[k]) for k in keep]
         C = [consts[k] for k in keep]
+        if len(R[0]) == 1:  # one variable: an intersection of open rays, decided exactly
+            out[i] = interval_point(R, C)
+            continue
         todo0.append((i, R, C))
     # every kept row of every system converted in one go
     todo: list[tuple[int, list, list, np.ndarray, np.ndarray, bool]] = []

@@ -320,3 +320,32 @@ def reference_interior_point(
     tau = val[2 * n]
     y = [(val[j] - val[n + j]) / tau for j in range(n)]
     return y
+
+
+def interval_point(
+    rows: Sequence[Sequence[int]], consts: Sequence[int]
+) -> tuple[tuple[int], int] | None:
+    """An exact point ``((Y,), den)`` of ``{y : a_k y + c_k > 0}`` in one variable, or None.
+
+    Every ``a_k != 0``: the set is an intersection of open rays, decided exactly.
+
+    >>> interval_point([[1], [-2]], [0, 2])      # 0 < y < 1
+    ((1,), 2)
+    >>> interval_point([[1], [-1]], [0, 0]) is None
+    True
+    """
+    lo: Fraction | None = None
+    hi: Fraction | None = None
+    for (a,), c in zip(rows, consts, strict=True):
+        t = Fraction(-c, a)
+        if a > 0:
+            lo = t if lo is None or t > lo else lo
+        else:
+            hi = t if hi is None or t < hi else hi
+    if lo is not None and hi is not None:
+        if not lo < hi:
+            return None
+        y = (lo + hi) / 2
+    else:
+        y = lo + 1 if lo is not None else (hi - 1 if hi is not None else Fraction(0))
+    return ((y.numerator,), y.denominator)

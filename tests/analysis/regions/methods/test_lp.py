@@ -107,7 +107,7 @@ def test_batched_float_certificates_agree_with_exact_simplex(case):
 @settings(max_examples=60, deadline=None)
 def test_certified_bounding_boxes_contain_the_set(case):
     """Float bounds from LP duals: the set beyond each bound is empty (exact simplex)."""
-    from analysis.regions.exact.feasibility import float_bounds_batch, float_box, float_system
+    from analysis.regions.exact.certified_simplex import float_bounds_batch, float_box, float_system
 
     d, rows = case
     A = [tuple(int(j == k) for j in range(d)) for k in range(d)]
@@ -133,7 +133,7 @@ def test_certified_bounding_boxes_contain_the_set(case):
 
 
 def test_certified_bounding_box_is_tight_on_a_triangle():
-    from analysis.regions.exact.feasibility import float_bounds_batch, float_box, float_system
+    from analysis.regions.exact.certified_simplex import float_bounds_batch, float_box, float_system
 
     # the triangle x > 0, y > 0, x + y < 1 inside the box [-2, 2]^2: bounding box [0, 1]^2
     A = [(1, 0), (0, 1), (-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1)]
@@ -159,7 +159,7 @@ def test_certified_bounding_box_is_tight_on_a_triangle():
 @settings(max_examples=60, deadline=None)
 def test_float_rows_in_one_pass_match_row_by_row(rows):
     """Both conversions are within 2.01 u of the exact normalized row (M * scale = row)."""
-    from analysis.regions.exact.feasibility import float_system, float_system_many
+    from analysis.regions.exact.certified_simplex import float_system, float_system_many
 
     R = [tuple(v << s for v in r) for r, _, s in rows]
     C = [c << s for _, c, s in rows]
