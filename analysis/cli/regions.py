@@ -29,7 +29,7 @@ import numpy as np
 
 from analysis.constructions import max_regions_network
 from analysis.networks import ReLUNetwork
-from analysis.regions import count_regions
+from analysis.regions import count_regions, decision_boundary
 from analysis.regions.api import KINDS, METHODS, choose_method
 from analysis.regions.checks import lecture_check, to_markdown
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
@@ -282,6 +282,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.kind} regions on {where}: {count} (exact, method {method})")
     print()
     print(to_markdown(rows))
+    if args.boundary:
+        b = decision_boundary(net, domain)
+        print(
+            f"\ndecision boundary on {where}: {b.n_pieces} pieces (exact), crossing "
+            f"{b.regions_crossed} of {b.n_regions} activation regions"
+        )
     if args.plot:
         print(f"\nwrote {args.plot}")
     if args.save:
@@ -326,6 +332,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="POINTS",
         help="count on the segment (2 rows) or plane (3 rows) through these points (.npy, or "
         "text with one point per row); --domain is then in slice coordinates",
+    )
+    p.add_argument(
+        "--boundary",
+        action="store_true",
+        help="also count the pieces of the decision boundary (1 or 2 inputs, e.g. a slice)",
     )
     p.add_argument(
         "--margin",

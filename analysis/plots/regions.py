@@ -26,7 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 
 from analysis.networks import ReLUNetwork
-from analysis.regions import enumerate_regions
+from analysis.regions import decision_boundary, enumerate_regions
 from analysis.regions.graph import connect_polygons
 from analysis.regions.methods.polygon.polygons import iter_polygons
 
@@ -266,6 +266,14 @@ def plot_slice(
         raise ValueError(f"a slice picture needs 1 or 2 inputs, this network has {net.input_dim}")
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11.0, 4.8))
     plot_regions_2d(net, domain, ax=ax0, graph=graph)
+    boundary = decision_boundary(net, domain)
+    segs = [[(float(x), float(y)) for x, y in piece.ends] for piece in boundary.pieces]
+    for ax in (ax0, ax1):
+        ax.add_collection(LineCollection(segs, colors="k", linewidths=1.8))
+    ax0.set_title(
+        f"{boundary.n_regions} activation regions; decision boundary: "
+        f"{boundary.n_pieces} pieces (black)"
+    )
     (x0, x1), (y0, y1) = [(float(Fraction(lo)), float(Fraction(hi))) for lo, hi in domain]
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     X, Y = np.meshgrid(xs, ys)

@@ -10,6 +10,7 @@ on which domain, and by which method.
 """
 
 from analysis.regions.api import count_regions, enumerate_regions, iter_regions, region_graph
+from analysis.regions.boundary import count_boundary_pieces, decision_boundary
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
 from analysis.regions.slices import line_through, plane_through, restrict
 from analysis.regions.types import Inequality, Region
@@ -22,6 +23,8 @@ __all__ = [
     "restrict",
     "line_through",
     "plane_through",
+    "decision_boundary",
+    "count_boundary_pieces",
     "Region",
     "Inequality",
     "RegionLimitExceeded",
