@@ -245,6 +245,39 @@ class ReLUNetwork:
         except (ValueError, TypeError) as exc:
             raise type(exc)(f"{where}: {exc}") from None
 
+    # ------------------------------------------------------------------ flat parameters
+    def parameters_flat(self) -> np.ndarray:
+        """All float64 parameters as one vector, ``W_0, b_0, W_1, b_1, ...`` (torch's order).
+
+        >>> ReLUNetwork([[[1, 2]], [[3]]], [[4], [5]]).parameters_flat().tolist()
+        [1.0, 2.0, 4.0, 3.0, 5.0]
+        """
+        parts = []
+        for W, b in zip(self.weights, self.biases, strict=True):
+            parts += [W.ravel(), b.ravel()]
+        return np.concatenate(parts).astype(np.float64)
+
+    @classmethod
+    def from_flat(cls, template: ReLUNetwork, vector: Any) -> ReLUNetwork:
+        """A network of ``template``'s shapes with the parameters ``vector`` (exact rationals).
+
+        >>> t = ReLUNetwork([[[1, 2]], [[3]]], [[4], [5]])
+        >>> ReLUNetwork.from_flat(t, [0, 0, 0, 0, 1]).exact_forward([7, 7])
+        [Fraction(1, 1)]
+        """
+        v = np.asarray(vector, dtype=np.float64)
+        need = sum(W.size + W.shape[0] for W in template.weights)
+        if v.shape != (need,):
+            raise ValueError(f"the parameter vector must have shape ({need},), got {v.shape}")
+        Ws, bs, at = [], [], 0
+        for W in template.weights:
+            o, i = W.shape
+            Ws.append(v[at : at + o * i].reshape(o, i))
+            at += o * i
+            bs.append(v[at : at + o])
+            at += o
+        return cls(Ws, bs)
+
     # ------------------------------------------------------------------ evaluation
     def _check_batch(self, x: Any) -> tuple[np.ndarray, bool]:
         X = np.asarray(x, dtype=np.float64)
