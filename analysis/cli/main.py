@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from analysis import report
 from analysis.cli.regions import add_parser
+from analysis.cli.train import add_parser as add_train_parser
 from theory.derivation import derive, registered
 
 __all__ = ["main", "build_parser"]
@@ -70,6 +71,7 @@ def _seed(text: str) -> int:
 
 def _add_regions(sub: argparse._SubParsersAction) -> None:
     add_parser(sub)
+    add_train_parser(sub)
 
 
 def build_parser() -> argparse.ArgumentParser:

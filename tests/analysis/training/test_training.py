@@ -204,3 +204,41 @@ def test_digits_from_scikit_learn():
     pytest.importorskip("sklearn")
     X, y = datasets.digits()
     assert X.shape == (1797, 64) and sorted(set(y.tolist())) == list(range(10))
+
+
+def test_cli_train_writes_its_outputs_and_only_them(tmp_path, capsys):
+    from analysis import cli
+
+    out = tmp_path / "run"
+    rc = cli.main(
+        [
+            "train",
+            "--data",
+            "moons",
+            "--widths",
+            "2,8,2",
+            "--steps",
+            "40",
+            "--record-every",
+            "20",
+            "--track-regions",
+            "--out",
+            str(out),
+        ]
+    )
+    assert rc == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["history.csv", "history.json", "loss.png", "net.npz", "net.png", "regions.png"]
+    import json
+
+    hist = json.loads((out / "history.json").read_text())["history"]
+    net = ReLUNetwork.load_npz(out / "net.npz")
+    X, _ = datasets.moons(400, seed=0)  # the CLI's data; its box: the data with margin 1/2
+    box = [(float(a) - 0.5, float(b) + 0.5) for a, b in zip(X.min(0), X.max(0), strict=True)]
+    assert hist["step"] == [0, 20, 40] and net.hidden_widths == (8,)
+    assert hist["regions"][-1] == count_regions(net, box)  # equality: the saved final network
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    rc = cli.main(["train", "--steps", "2", "--out", str(tmp_path / "mine")])
+    assert rc == 2 and (tmp_path / "mine" / "notes.txt").read_text() == "keep"
+    assert "not empty" in capsys.readouterr().err
