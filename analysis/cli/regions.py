@@ -30,7 +30,7 @@ import numpy as np
 from analysis.constructions import max_regions_network
 from analysis.networks import ReLUNetwork
 from analysis.regions import count_regions, decision_boundary
-from analysis.regions.api import KINDS, METHODS, choose_method
+from analysis.regions.api import METHODS, REGION_KINDS, choose_method
 from analysis.regions.checks import lecture_check, to_markdown
 from analysis.regions.limits import RegionLimitExceeded, RegionTimeBudgetExceeded
 from analysis.regions.slices import (
@@ -316,7 +316,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--construct", metavar="WIDTHS", help="1-input max-regions construction, n_1,...,n_K"
     )
     p.add_argument("--domain", help="box lo,hi[,lo,hi...] (default: all of R^D_i)")
-    p.add_argument("--kind", choices=KINDS, default="activation", help="what to count")
+    p.add_argument("--kind", choices=REGION_KINDS, default="activation", help="what to count")
     p.add_argument("--method", choices=METHODS, default="auto", help="counting method")
     p.add_argument("--max-regions", type=int, help="refuse to enumerate more regions")
     p.add_argument("--time-budget", type=float, help="stop after this many seconds")

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from analysis.networks import ReLUNetwork
-from analysis.plots.optimization import _ax
+from analysis.plots.axes import axes_or_new
 from analysis.regions import enumerate_regions
 
 __all__ = [
@@ -116,7 +116,7 @@ def plot_shallow_1d(
     _one_input(net, "plot_shallow_1d")
     if net.depth != 1:
         raise ValueError(f"plot_shallow_1d: needs one hidden layer, got {net.depth}")
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     W0, b0 = net.weights[0][:, 0], net.biases[0]
     phi, phi0 = net.weights[1][0], net.biases[1][0]
     x = np.linspace(domain[0], domain[1], 801)
@@ -200,7 +200,7 @@ def plot_composition(
     'widths (2,): 3 pieces in the window'
     >>> plt.close(ax.figure)
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     offset = 0.0
     for i, net in enumerate(nets):
         pieces = pieces_1d(net, domain)
@@ -249,7 +249,7 @@ def plot_counts_vs_bounds(groups: Mapping[str, tuple[ArrayLike, ArrayLike]], ax:
     ('log', 'log')
     >>> plt.close(ax.figure)
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     allb = [float(v) for b, _ in groups.values() for v in np.ravel(np.asarray(b, dtype=float))]
     lo, hi = max(min(allb) / 2, 0.5), max(allb) * 2
     ax.loglog([lo, hi], [lo, hi], "-", color="0.4", lw=1, label="count = formula")
@@ -292,7 +292,7 @@ def plot_depth_efficiency(
     'log'
     >>> plt.close(ax.figure)
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     ax.loglog(*shallow, "-", color="k", lw=2, label="shallow: $D+1$ with $3D+1$ parameters")
     for i, (name, (p, r)) in enumerate(deep.items()):
         ax.loglog(p, r, "-", color=f"C{i}", marker=".", label=name)

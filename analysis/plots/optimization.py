@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: F401 (the examples close their figures with it)
 import numpy as np
 from numpy.typing import ArrayLike
 
 from analysis.optimizers import gd, run
+from analysis.plots.axes import axes_or_new
 
 __all__ = [
     "plot_lr_regimes",
@@ -32,12 +33,6 @@ __all__ = [
     "plot_paths",
     "plot_sgd_losses",
 ]
-
-
-def _ax(ax: Any) -> Any:
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
-    return ax
 
 
 def _regime(ratio: float) -> str:
@@ -87,7 +82,7 @@ def plot_lr_regimes(
     [0.5, -1.5]
     >>> plt.close(ax.figure)
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     for r in ratios:
         eta = r / lam
         res = run(gd(eta=eta), lambda th: lam * th, np.array([theta0]), n_steps)
@@ -129,7 +124,7 @@ def plot_thresholds(lambda_max: ArrayLike, measured: ArrayLike, ax: Any = None) 
     [2.0, 0.5]
     >>> plt.close(ax.figure)
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     lm = np.asarray(lambda_max, dtype=float)
     grid = np.geomspace(lm.min() / 1.5, lm.max() * 1.5, 100)
     ax.loglog(grid, 2.0 / grid, "-", color="0.3", label=r"theory $2/\lambda_{\max}$")
@@ -171,7 +166,7 @@ def plot_iterations(
     2
     >>> plt.close(ax.figure)
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     k = np.asarray(kappas, dtype=float)
     kt = k if theory_kappas is None else np.asarray(theory_kappas, dtype=float)
     for i, name in enumerate(measured):
@@ -213,7 +208,7 @@ def plot_particle(
     'time $t$'
     >>> plt.close(ax.figure)
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     ax.plot(t_ode, w_ode, "-", color="0.2", label=r"particle: $m\ddot w + \mu \dot w = -E'(w)$")
     ax.plot(t_gdm, w_gdm, "o", ms=3.5, color="C1", label=r"GDM iterates at $t = k\,\Delta t$")
     ax.axhline(0.0, color="0.6", lw=0.8)
@@ -255,7 +250,7 @@ def plot_momentum_map(
     'mass $m$'
     >>> plt.close(ax.figure)
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     ax.semilogx(masses, gamma, "-", color="C0", label=r"$\gamma = m/(m + \mu\Delta t)$")
     ax.set_xlabel("mass $m$")
     ax.set_ylabel(r"momentum parameter $\gamma$", color="C0")
@@ -314,7 +309,7 @@ def plot_paths(
     'GD'
     >>> plt.close(ax.figure)
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     xs = np.linspace(*xlim, 241)
     ys = np.linspace(*ylim, 241)
     X, Y = np.meshgrid(xs, ys)
@@ -367,7 +362,7 @@ def plot_sgd_losses(losses: Mapping[str, ArrayLike], ax: Any = None, title: str 
     'epoch'
     >>> plt.close(ax.figure)
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax)
     for i, (name, ls) in enumerate(losses.items()):
         arr = np.asarray(ls, dtype=float)
         ax.semilogy(np.arange(len(arr)), arr, "-", color=f"C{i}", label=name)

@@ -52,22 +52,22 @@ __all__ = [
     "enumerate_regions",
     "iter_regions",
     "METHODS",
-    "KINDS",
+    "REGION_KINDS",
     "choose_method",
     "first_layer_lower_bound",
     "region_graph",
 ]
 
 METHODS = ("auto", "oned", "arrangement", "polygon", "lp", "brute")
-KINDS = ("activation", "linear")
+REGION_KINDS = ("activation", "linear")
 _OPTIONS = ("max_regions", "time_budget", "progress", "executor", "max_units", "chunks")
 
 
 def _check(net: Any, domain: Any, kind: str, method: str) -> Box | None:
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be an analysis.networks.ReLUNetwork, got {type(net).__name__}")
-    if not isinstance(kind, str) or kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    if not isinstance(kind, str) or kind not in REGION_KINDS:
+        raise ValueError(f"kind must be one of {REGION_KINDS}, got {kind!r}")
     if not isinstance(method, str) or method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     return normalize_domain(domain, net.input_dim)
