@@ -1,6 +1,6 @@
 """The ``physml`` command line: ``derive``, ``report``, ``regions``."""
 
-from analysis.cli.main import (
+from analysis.cli.app import (
     build_parser,
     main,
 )

@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     on stderr, never a traceback); 130 interrupted (Ctrl-C). A closed output pipe
     (``physml derive heavy_ball | head -1``) ends the command quietly.
     """
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_joined_values(sys.argv[1:] if argv is None else argv))
     func: Callable[[argparse.Namespace], int] = args.func
     name = f"physml {args.command}"
     try:
@@ -130,6 +130,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError, OSError, RecursionError) as exc:
         print(f"{name}: {_one_line(exc)}", file=sys.stderr)
         return 2
+
+
+#: options whose value may start with a minus sign (a box such as ``-1,1``)
+_SIGNED = ("--domain",)
+
+
+def _joined_values(argv: Sequence[str]) -> list[str]:
+    """``--domain -1,1`` as ``--domain=-1,1``: argparse would read ``-1,1`` as an option.
+
+    >>> _joined_values(["regions", "--domain", "-1,1", "--kind", "linear"])
+    ['regions', '--domain=-1,1', '--kind', 'linear']
+    """
+    out: list[str] = []
+    it = iter(argv)
+    for a in it:
+        if a in _SIGNED:
+            nxt = next(it, None)
+            out.append(a if nxt is None else f"{a}={nxt}")
+        else:
+            out.append(a)
+    return out
 
 
 def _one_line(exc: BaseException) -> str:
