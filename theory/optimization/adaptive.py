@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sympy
 
+from theory.claims import Claim, Kind
 from theory.derivation import Derivation, register
 from theory.symbols import beta, beta_1, beta_2, epsilon, eta, t
 
@@ -386,8 +387,27 @@ def energy_conserving_descent() -> Derivation:
     d.result(
         "momentum_squared",
         shell[0],
-        "On the energy shell H = E (sympy solve): |pi|^2 grows as the loss falls, so the "
-        "particle speeds up towards low loss instead of stopping in the first basin",
+        "On the energy shell H = E (sympy solve): |pi|^2 grows as the loss falls",
+    )
+    rate = [sympy.diff(H, p) for p in pi]  # d theta_j / dtau, Hamilton's equations
+    speed2 = sympy.factor(sympy.simplify(sum(r**2 for r in rate).subs(p2, P2)))
+    speed = d.result(
+        "speed",
+        sympy.sqrt(speed2.subs(pi[0] ** 2 + pi[1] ** 2, P2)),
+        "The speed |d theta/dtau| = |dH/dpi| (sympy, from Hamilton's equations)",
+    )
+    on_shell = d.result(
+        "speed_on_shell",
+        sympy.simplify(speed.subs(P2, shell[0])),
+        "On the energy shell, as a function of the loss V",
+    )
+    d.result(
+        "speed_at_low_loss",
+        sympy.limit(on_shell, V, 0, "+"),
+        "Its limit as V -> 0+ (sympy limit): the particle slows down near low loss (its "
+        "momentum grows, but the speed 2|pi|/(s + |pi|^2) falls), which is why the time "
+        "average of a run concentrates at low loss",
+        claim=Claim(Kind.ASYMPTOTE, limit="V -> 0+, on the energy shell"),
     )
     Hb = (F - F0) * sympy.sqrt(1 + p2 / (F - F0))
     d.result(
