@@ -217,13 +217,20 @@ def _run_section(
     record["checks"] = [
         {
             "claim": c.claim,
+            "id": c.id or f"{sec.key}_{i}",
+            "section": sec.key,
             "formula": c.formula,
             "expected": jsonable(c.expected),
             "value": jsonable(c.value),
-            "kind": c.kind,
+            "formula_value": jsonable(c.expected),
+            "computed": jsonable(c.value),
+            "kind": str(c.kind),
+            "conditions": c.conditions,
+            "method": c.method,
+            "status": c.status,
             "ok": c.ok,
         }
-        for c in checks
+        for i, c in enumerate(checks, 1)
     ]
     record["figures"] = files
     record["captions"] = captions
