@@ -1,7 +1,8 @@
 """Networks built to reach (or deliberately miss) the region bounds, with exact rational weights.
 
 * :func:`max_regions_network` — a 1-input network whose activation regions on all of R number
-  exactly prod(n_l + 1) when every n_l >= 3 (the maximum, Serra et al. 2018).
+  exactly prod(n_l + 1) when every n_l but the last is >= 3 (the maximum, Serra et al. 2018;
+  the last hidden layer may have any width).
 * :func:`construction_region_count` — the exact count of that construction for any widths
   (narrow layers included), from the recursion the construction obeys.
 * :func:`general_position_shallow` — D hyperplanes in general position in R^d:
@@ -112,7 +113,8 @@ def max_regions_network(widths: Sequence[int]) -> ReLUNetwork:
     ReLUNetwork
         Its number of activation regions on all of R is exactly
         ``construction_region_count(widths)``; that equals prod(n_l + 1), the maximum over all
-        weights (Serra et al. 2018), when every n_l >= 3. Narrower layers give fewer (see the
+        weights (Serra et al. 2018), when every n_l but the last is >= 3 (the last may have
+        any width). Narrower earlier layers give fewer (see the
         module docstring; width-1 layers reach the proven maximum K + 1).
 
     >>> net = max_regions_network([3, 3])

@@ -17,7 +17,8 @@ Montúfar et al.; Prince eq. 4.17            constructions only              low
 The maxima are claims about the best weights, so for an arbitrary network they are upper
 bounds; for a network built to reach them (``construction=True``, e.g.
 :func:`analysis.constructions.max_regions_network`) they become exact claims (1 input: when
-every ``n_l >= 3``; shallow: in general position), and the lower bounds on the maximum apply.
+every ``n_l`` but the last is ``>= 3``; shallow: in general position), and the lower bounds on
+the maximum apply.
 Each row's status is ``"equality"``, ``"holds as bound"`` or ``"VIOLATED"``; none may be
 violated.
 
@@ -148,7 +149,8 @@ def lecture_check(
         attained = construction and min(widths) >= 3
         rows.append(
             _row(
-                "1-input deep network, at most prod (n_l + 1); attained when every n_l >= 3",
+                "1-input deep network, at most prod (n_l + 1); attained when every n_l but the "
+                "last is >= 3",
                 "(D + 1)^K" if same else "prod_l (n_l + 1)",
                 tn.max_regions_1d(widths),
                 count,

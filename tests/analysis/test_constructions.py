@@ -121,7 +121,7 @@ NARROW = [[1], [1, 1, 1], [2], [2, 2], [2, 2, 2], [1, 3], [3, 1, 3], [2, 5], [3,
 def test_wide_construction_reaches_product(widths):
     net = max_regions_network(widths)
     intervals = reference_intervals_1d(net)
-    # claim: equality with prod(n_l + 1) (the maximum) for every n_l >= 3
+    # claim: equality with prod(n_l + 1) (the maximum) when every n_l but the last is >= 3
     assert len(intervals) == math.prod(w + 1 for w in widths) == int(max_regions_1d(widths))
     # claim: equality -- every interval has its own activation pattern
     assert len({p for _, _, p in intervals}) == len(intervals)

@@ -136,10 +136,11 @@ def max_regions_1d(widths: Sequence[Any]) -> sympy.Expr:
     """Upper bound prod_l (n_l + 1) on the regions of a 1-input network, widths n_1..n_K.
 
     Upper bound for every 1-input network (derivation ``deep_regions_1d``: each unit of layer
-    l adds at most one breakpoint per piece); attained (the exact maximum) when every
-    n_l >= 3 (Serra, Tjandraatmadja & Ramalingam 2018; ``analysis.constructions``). Not
-    attained when a layer before the last has width 1 (then :func:`serra_upper_bound`, also
-    an upper bound, is smaller).
+    l adds at most one breakpoint per piece); attained (the exact maximum) when every n_l but
+    the last is >= 3 (a construction: Serra, Tjandraatmadja & Ramalingam 2018;
+    ``analysis.constructions``); the last may have any width. Not attained when a layer
+    before the last has width 1 (then :func:`serra_upper_bound`, also an upper bound, is
+    smaller), nor for widths (2, 2) (at most 7); other earlier widths 2 are open.
 
     >>> max_regions_1d([5] * 10)
     60466176
@@ -157,7 +158,7 @@ def serra_upper_bound(widths: Sequence[int], d_in: int) -> int:
     with n_0 = D_i, over integer tuples (j_1, ..., j_L) (Serra, Tjandraatmadja & Ramalingam,
     ICML 2018, Theorem 1). Upper bound on the number of linear regions of every ReLU network
     with these widths. For D_i = 1 and n_l >= 2 for every l < L it equals prod (n_l + 1);
-    for D_i = 1 it is attained when every n_l >= 3. Evaluated exactly by a dynamic
+    for D_i = 1 it is attained when every n_l but the last is >= 3. Evaluated exactly by a dynamic
     programme over layers whose state is the running minimum in the definition of J.
 
     >>> serra_upper_bound([1, 1, 1], 1), serra_upper_bound([4, 4], 2)

@@ -178,7 +178,8 @@ def deep_regions_1d() -> Derivation:
         Results ``equal_widths`` ((D + 1)^K, solved from R_l = (D + 1) R_{l-1} by sympy
         ``rsolve``), ``mixed_widths`` (prod_l (n_l + 1), the telescoped recursion) and
         ``shallow`` (D + 1). Upper bounds for every 1-input network; attained when every
-        n_l >= 3 (Serra et al. 2018).
+        n_l but the last is >= 3 (a construction, Serra et al. 2018); an earlier width-1
+        layer provably prevents it.
 
     Examples
     --------
@@ -218,7 +219,11 @@ def deep_regions_1d() -> Derivation:
         "mixed_widths",
         sympy.Product(ns[_l] + 1, (_l, 1, K)),
         "Mixed widths: R_K = R_0 prod_l (R_l / R_{l-1}), each ratio at most n_l + 1",
-        claim=Claim(Kind.UPPER_BOUND, "attained when every n_l >= 3 (construction)"),
+        claim=Claim(
+            Kind.UPPER_BOUND,
+            "attained when every n_l but the last is >= 3 (construction); an earlier width-1 "
+            "layer provably prevents it",
+        ),
     )
     d.result("shallow", solved.subs(k, 1), "K = 1: the shallow count D + 1")
     return d

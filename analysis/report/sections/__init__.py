@@ -47,7 +47,7 @@ def default_sections() -> list[Section]:
         Section("depth", "Depth efficiency", depth.sec_depth),
         Section(
             "fine_print_width",
-            "Fine print: (D+1)^K needs every width ≥ 3",
+            "Fine print: when (D+1)^K is reached with one input",
             fine_print_widths.fp_width_three,
         ),
         Section(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from analysis.constructions import max_regions_network
@@ -24,20 +26,96 @@ def _random_int_net(rng: np.random.Generator, widths: tuple[int, ...], lim: int 
     return ReLUNetwork(ws, bs)
 
 
+def _status(widths: tuple[int, ...]) -> str:
+    """What is known of ``max regions = prod(n_l + 1)`` for these 1-input widths."""
+    if all(w >= 3 for w in widths[:-1]):
+        return "reached (construction)"
+    if 1 in widths[:-1]:
+        return "not reached (proved: an earlier width-1 layer)"
+    if widths == (2, 2):
+        return "not reached (proved: at most 7)"
+    return "open here (construction does not apply)"
+
+
+def _small_widths(ctx: ReportContext) -> tuple[list[str], list[Check]]:
+    """Every width tuple of widths 1-4 and depth <= 3 (quick: <= 2), by construction and search."""
+    rng = ctx.rng("fine-print-small-widths")
+    depth = 2 if ctx.quick else 3
+    n_tries = 30 if ctx.quick else 100
+    rows = [
+        "| widths | $\\prod(n_l+1)$ | construction | best of the search | what is known |",
+        "|---|---|---|---|---|",
+    ]
+    checks: list[Check] = []
+    reached = not_reached = open_ = 0
+    for k in range(1, depth + 1):
+        for widths in itertools.product(range(1, 5), repeat=k):
+            bound = int(max_regions_1d(list(widths)))
+            status = _status(widths)
+            best = max(count_regions(_random_int_net(rng, widths)) for _ in range(n_tries))
+            made = count_regions(max_regions_network(list(widths)))
+            rows.append(f"| {widths} | {bound} | {made} | {best} | {status} |")
+            if status.startswith("reached"):
+                reached += made == bound
+            elif status.startswith("not reached"):
+                not_reached += best < bound and made < bound
+            else:
+                open_ += best <= bound and made <= bound
+    n_all = len(rows) - 2
+    n_reach = sum("| reached" in r for r in rows)
+    n_not = sum("not reached" in r for r in rows)
+    checks.append(
+        Check(
+            f"all {n_reach} width tuples (widths 1-4, depth <= {depth}) whose widths but the "
+            "last are >= 3: the construction reaches the product (exact counts)",
+            r"$\prod_l (n_l+1)$, every $n_l \ge 3$ but the last",
+            reached,
+            "exact",
+            expected=n_reach,
+            conditions="the last hidden layer may have any width",
+            method="exact counts of max_regions_network",
+        )
+    )
+    checks.append(
+        Check(
+            f"all {n_not} tuples with an earlier width-1 layer, or (2, 2): neither the "
+            f"construction nor {n_tries} random integer networks reach the product",
+            r"max $< \prod_l (n_l+1)$ (proved)",
+            not_reached,
+            "exact",
+            expected=n_not,
+            method="exact counts: the construction and a random search (lower bounds on the max)",
+        )
+    )
+    checks.append(
+        Check(
+            f"the other {n_all - n_reach - n_not} tuples (an earlier width 2): every count found "
+            "is at most the product; whether it is reached is open here",
+            r"$\prod_l (n_l+1)$ (an upper bound)",
+            open_,
+            "exact",
+            expected=n_all - n_reach - n_not,
+            conditions="upper bound for every network; attainment not known here",
+            method="exact counts: the construction and a random search",
+        )
+    )
+    return rows, checks
+
+
 def fp_width_three(ctx: ReportContext) -> SectionResult:
-    """(D+1)^K is reached by 1-input networks only when every width is at least 3."""
+    """When (D+1)^K is reached with one input: constructed, proved not, or open."""
     checks = []
     rows = [
         "| widths | $\\prod(n_l+1)$ | exact count | how the network was made |",
         "|---|---|---|---|",
     ]
-    for widths in [(3, 3), (4, 3)] + ([] if ctx.quick else [(3, 3, 3), (5, 4)]):
+    for widths in [(3, 3), (4, 3), (3, 2), (4, 2)] + ([] if ctx.quick else [(3, 3, 2), (5, 4)]):
         bound = int(max_regions_1d(list(widths)))
         n = count_regions(max_regions_network(list(widths)))
         rows.append(f"| {widths} | {bound} | {n} | `max_regions_network` |")
         checks.append(
             Check(
-                f"widths {widths} (all ≥ 3): the construction reaches the product",
+                f"widths {widths} (all but the last ≥ 3): the construction reaches the product",
                 r"$\prod_l (n_l+1)$",
                 n,
                 "exact",
@@ -93,10 +171,17 @@ def fp_width_three(ctx: ReportContext) -> SectionResult:
                     expected=7,
                 )
             )
+    small_rows, small_checks = _small_widths(ctx)
+    checks += small_checks
     md = (
         "The lecture says a deep network with K layers of width D > 2 and one input can create "
-        "up to $(D+1)^K$ regions. The product $\\prod_l(n_l+1)$ is *reached* (Serra, "
-        "Tjandraatmadja & Ramalingam 2018) when every width is at least 3; below that it is not. "
+        "up to $(D+1)^K$ regions. What is known of the product $\\prod_l(n_l+1)$, an upper "
+        "bound for every 1-input network: it is *reached* by a construction (Serra, "
+        "Tjandraatmadja & Ramalingam 2018; `max_regions_network`) whenever every hidden width "
+        "but the last is at least 3 — the last may have any width ((3, 2) gives 12, (4, 2) 15, "
+        "(3, 3, 2) 48); an earlier width-1 layer provably prevents it; (2, 2) provably gives at "
+        "most 7 < 9; the other cases with an earlier width 2 are open here (the construction "
+        "does not apply, and a search only finds lower bounds on the maximum). "
         "A width-1 layer passes on a single piecewise-linear function, and each later width-1 "
         "unit adds at most one joint, so K width-1 layers give at most K + 1 regions, not 2^K. "
         "With width 2, a second-layer pre-activation built from two ReLUs cannot change the sign "
@@ -105,6 +190,9 @@ def fp_width_three(ctx: ReportContext) -> SectionResult:
         "(2, 2) stays below 9. The table lists exact counts; a random search only shows what "
         "it found, while the bounds in the check table hold for every network:\n\n"
         + "\n".join(rows)
+        + "\n\nEvery small width tuple, by the construction and by a random search over "
+        "integer weights in [-4, 4] (exact counts; the search gives lower bounds on the "
+        "maximum):\n\n" + "\n".join(small_rows)
     )
     return SectionResult(md, checks)
 
