@@ -57,7 +57,7 @@ def default_sections() -> list[Section]:
         ),
         Section(
             "fine_print_beta2",
-            "Fine print: Adam's β₂ is 0.999, not 0.99",
+            "Fine print: Adam's β₂, 0.999 by default and 0.99 in the lecture",
             fine_print_adam.fp_adam_beta2,
         ),
         Section(

@@ -117,8 +117,10 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
     md = derivations_markdown(ctx, ["width_one_regions"]) + (
         "\n\nFigure 10: exact counts against the formulas. The constructions sit on the line "
         "(the formula is reached); random networks sit far below it — "
-        f"between {min(frac):.1%} and {max(frac):.1%} of the bound here — as Hanin & Rolnick "
-        "(2019) found for networks at initialisation."
+        f"between {min(frac):.1%} and {max(frac):.1%} of the bound here. (This is not Hanin & "
+        "Rolnick's (2019) law, which this figure does not draw: at initialisation the count "
+        "grows in proportion to the number of neurons N, far below the exponential bounds; "
+        "it needs counts against N, across depths.)"
     )
     return SectionResult(md, checks, [FigureOut("fig10_counts", fig, "Counts vs formulas")])
 
