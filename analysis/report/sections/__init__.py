@@ -14,6 +14,7 @@ from analysis.report.sections import (
     fine_print_rmsprop,
     fine_print_svd,
     fine_print_widths,
+    network_claims,
     particle,
     paths,
     rates,
@@ -43,6 +44,11 @@ def default_sections() -> list[Section]:
         Section("shallow", "A shallow network with one input", shallow.sec_shallow),
         Section("deep", "Deep networks: composition multiplies regions", deep.sec_deep),
         Section("two_inputs", "Networks with two inputs", two_inputs.sec_two_inputs),
+        Section(
+            "network_claims",
+            "The lecture's remarks on networks, checked",
+            network_claims.sec_network_claims,
+        ),
         Section("counts", "Exact counts against the formulas", counts.sec_counts),
         Section("depth", "Depth efficiency", depth.sec_depth),
         Section(
