@@ -70,7 +70,7 @@ def fp_adam_beta2(ctx: ReportContext) -> SectionResult:
         res = run(
             adam(eta=0.01, beta_1=0.9, beta_2=b2), prob.grad, prob.start(0), 1500, loss_fn=prob.loss
         )
-        finals[b2] = float(res.losses[-1])
+        finals[b2] = float(prob.loss(res.trajectory[-1]))
     start = float(prob.loss(prob.start(0)))
     checks.append(
         Check(
