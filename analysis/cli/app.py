@@ -44,7 +44,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
     result = report.build_report(out_dir=args.out, quick=args.quick, **kwargs)
-    print(f"wrote {result.path / 'REPORT.md'}")
+    n_fig = len(list((result.path / "figures").glob("*.png")))
+    print(
+        f"wrote {result.path / 'REPORT.md'}, {result.path / 'report.json'} and "
+        f"{result.path / 'figures'}/ ({n_fig} figures, PNG and SVG)"
+    )
     if result.n_errored_sections:
         print(
             f"physml report: {result.n_errored_sections} section(s) failed to build "

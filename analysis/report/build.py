@@ -18,6 +18,7 @@ still builds.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -77,6 +78,13 @@ def build_report(
     with staging_folder(target) as tmp:
         figdir = tmp / "figures"
         ctx = ReportContext(quick=quick, seed=seed)
+        if progress and importlib.util.find_spec("torch") is None:
+            print(
+                "note: torch is not installed, so the checks against it (optimizer "
+                "trajectories, parameter totals, Adam's defaults) are skipped; "
+                "pip install -e '.[peers]' adds them",
+                file=sys.stderr,
+            )
         parts: list[tuple[Section, str, dict[str, Any]]] = []
         all_checks: list[Check] = []
         for i, sec in enumerate(sections, 1):
