@@ -73,7 +73,7 @@ def _seed(text: str) -> int:
     return value
 
 
-def _add_regions(sub: argparse._SubParsersAction) -> None:
+def _add_subcommands(sub: argparse._SubParsersAction) -> None:
     add_parser(sub)
     add_train_parser(sub)
 
@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.set_defaults(func=_cmd_report)
 
-    _add_regions(sub)
+    _add_subcommands(sub)
     return p
 
 

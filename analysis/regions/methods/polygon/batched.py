@@ -4,10 +4,10 @@ Private helper of :mod:`analysis.regions.methods.polygon.polygons`; see :func:`_
 
 >>> from analysis.networks import ReLUNetwork
 >>> from analysis.regions.domain import normalize_domain
->>> from analysis.regions.methods.polygon.geometry import _Budget
+>>> from analysis.regions.limits import Limits
 >>> net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])
 >>> box = normalize_domain([(-1, 1), (-1, 1)], 2)
->>> sorted(p for p, _ in _leaves_fast(net, box, _Budget(None, None, None)))[0]
+>>> sorted(p for p, _ in _leaves_fast(net, box, Limits(None, None, None)))[0]
 ((0, 0),)
 """
 
@@ -23,9 +23,9 @@ import numpy as np
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.exact.scaling import integer_layers
+from analysis.regions.limits import Limits
 from analysis.regions.methods.polygon.geometry import (
     _box_polygon,
-    _Budget,
     _cut_pieces,
     _Line,
     _sgn,
@@ -179,7 +179,7 @@ def _split_many(
     todo: list[int],
     pverts: list[_Vertex],
     plines: list[_Line],
-    budget: _Budget | None = None,
+    budget: Limits | None = None,
     pending: int = 0,
 ) -> list[tuple[list[_Vertex], list[_Line], tuple[int, ...]]]:
     """Cut a polygon by many units: the same pieces as cutting by each unit in turn.
@@ -255,7 +255,7 @@ _Piece = tuple[tuple[int, ...], list[_Vertex], list[_Line]]  # layer-1 pattern, 
 
 
 def _count_fast(
-    net: ReLUNetwork, box: Any, budget: _Budget, first: list[_Piece] | None = None
+    net: ReLUNetwork, box: Any, budget: Limits, first: list[_Piece] | None = None
 ) -> int:
     """The exact number of regions (see :func:`_leaves_fast` with ``count_only``)."""
     for _ in _leaves_fast(net, box, budget, first, count_only=True):
@@ -263,7 +263,7 @@ def _count_fast(
     return budget.found
 
 
-def _first_pieces(net: ReLUNetwork, box: Any, budget: _Budget | None = None) -> list[_Piece]:
+def _first_pieces(net: ReLUNetwork, box: Any, budget: Limits | None = None) -> list[_Piece]:
     """The regions of the first hidden layer, sorted by their exact patterns (depth >= 2).
 
     Independent pieces of work: the regions below each are found from it alone
@@ -273,7 +273,7 @@ def _first_pieces(net: ReLUNetwork, box: Any, budget: _Budget | None = None) -> 
     if net.depth < 2:
         raise ValueError("sharing out the first layer's pieces needs two hidden layers")
     out: list[_Piece] = []
-    budget = _Budget() if budget is None else budget
+    budget = Limits() if budget is None else budget
     for item in _leaves_fast(net, box, budget, stop_first=True):
         out.append(item)  # type: ignore[arg-type]
     out.sort(key=lambda it: it[0])
@@ -283,7 +283,7 @@ def _first_pieces(net: ReLUNetwork, box: Any, budget: _Budget | None = None) -> 
 def _leaves_fast(
     net: ReLUNetwork,
     box: Any,
-    budget: _Budget,
+    budget: Limits,
     first: list[_Piece] | None = None,
     count_only: bool = False,
     stop_first: bool = False,

@@ -86,10 +86,6 @@ def _box_polygon(box: Sequence[tuple[Fraction, Fraction]]) -> tuple[list[_Vertex
     return verts, lines
 
 
-#: the shared limits (the polygon method's name for them)
-_Budget = Limits
-
-
 def _check(net: Any, domain: Any) -> Any:
     if not isinstance(net, ReLUNetwork):
         raise TypeError(f"net must be a ReLUNetwork, got {type(net).__name__}")
@@ -127,7 +123,7 @@ def _cut_pieces(
 
 
 def _leaves_exact(
-    net: ReLUNetwork, box: Any, budget: _Budget
+    net: ReLUNetwork, box: Any, budget: Limits
 ) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
     """Reference path: every pre-activation computed exactly (integers) on every polygon."""
     layers = integer_layers(net)

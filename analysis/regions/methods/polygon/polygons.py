@@ -68,7 +68,6 @@ from analysis.regions.limits import (
 )
 from analysis.regions.methods.polygon.batched import _count_fast, _first_pieces, _leaves_fast
 from analysis.regions.methods.polygon.geometry import (
-    _Budget,
     _check,
     _leaves_exact,
     _Vertex,
@@ -122,7 +121,7 @@ class Polygon:
 
 
 def leaves(
-    net: ReLUNetwork, domain: Any, budget: _Budget, exact_only: bool = False
+    net: ReLUNetwork, domain: Any, budget: Limits, exact_only: bool = False
 ) -> Iterator[tuple[tuple[tuple[int, ...], ...], list[_Vertex]]]:
     """Depth-first over the polygon tree: (signs per layer, exact vertices) of each region."""
     box = _check(net, domain)
@@ -208,7 +207,7 @@ def iter_polygons(
     >>> sorted(p.area() for p in iter_polygons(net, [(-1, 1), (-1, 1)]))
     [Fraction(2, 1), Fraction(2, 1)]
     """
-    budget = _Budget(max_regions, time_budget, progress) if limits is None else limits
+    budget = Limits(max_regions, time_budget, progress) if limits is None else limits
     box = normalize_domain(domain, 2) if domain is not None else None
     for signs, verts in leaves(net, domain, budget, exact_only):
         assert box is not None
@@ -293,7 +292,7 @@ def count_regions_polygon(
         return _count_parallel(
             net, domain, executor, parts, max_regions, time_budget, progress, exact_only
         )
-    budget = _Budget(max_regions, time_budget, progress) if limits is None else limits
+    budget = Limits(max_regions, time_budget, progress) if limits is None else limits
     before = budget.found
     if exact_only:
         for _ in leaves(net, domain, budget, exact_only):
@@ -315,7 +314,7 @@ def _count_shard(
 ) -> int:
     """Count the regions below some first-layer pieces (module level, for process pools)."""
     box = _check(net, domain)
-    budget = _Budget(max_regions, time_budget, None)
+    budget = Limits(max_regions, time_budget, None)
     return _count_fast(net, box, budget, pieces)
 
 
@@ -332,7 +331,7 @@ def _count_parallel(
     if exact_only:
         raise ValueError("exact_only is a serial reference path; do not pass an executor")
     box = _check(net, domain)
-    budget = _Budget(max_regions, time_budget, None)  # validated here, not in the workers
+    budget = Limits(max_regions, time_budget, None)  # validated here, not in the workers
     parts = 8 if parts is None else parts
     if not isinstance(parts, int) or parts < 1:
         raise ValueError(f"parts must be a positive int, got {parts!r}")
