@@ -37,6 +37,28 @@ from analysis.networks.torch_models import state_dict_layers, torch_layers
 __all__ = ["ReLUNetwork", "random_network", "from_torch", "from_flax", "load_npz", "from_json"]
 
 
+def _is_numeric_array(a: Any) -> bool:
+    return isinstance(a, np.ndarray) and a.dtype.kind in "fiu" and a.dtype.itemsize <= 8
+
+
+def _check_layer(
+    l: int, w: tuple[int, ...], b: tuple[int, ...], prev: tuple[int, ...] | None
+) -> None:
+    """Shape checks of layer ``l`` (weights ``w``, biases ``b``, the previous weights ``prev``)."""
+    if len(w) != 2:
+        raise ValueError(f"layer {l}: weights must be 2-D, got shape {w}")
+    if len(b) != 1:
+        raise ValueError(f"layer {l}: biases must be 1-D, got shape {b}")
+    if w[0] == 0 or w[1] == 0:
+        raise ValueError(f"layer {l}: empty layer (weights shape {w})")
+    if b[0] != w[0]:
+        raise ValueError(f"layer {l}: {w[0]} units (weights {w}) but {b[0]} biases")
+    if prev is not None and w[1] != prev[0]:
+        raise ValueError(
+            f"layer {l}: weights take {w[1]} inputs but layer {l - 1} has {prev[0]} units"
+        )
+
+
 class ReLUNetwork:
     """A ReLU network ``x -> W_L relu(... relu(W_0 x + b_0) ...) + b_L``.
 
@@ -65,30 +87,21 @@ class ReLUNetwork:
             raise ValueError("a network needs at least one layer")
         if len(weights) != len(biases):
             raise ValueError(f"got {len(weights)} weight matrices but {len(biases)} bias vectors")
+        if all(_is_numeric_array(w) for w in weights) and all(_is_numeric_array(b) for b in biases):
+            self._init_float(weights, biases)
+            return
         ew: list[np.ndarray] = []
         eb: list[np.ndarray] = []
         for l, (w, b) in enumerate(zip(weights, biases, strict=True)):
             W = fraction_array(w, f"layer {l} weights")
             B = fraction_array(b, f"layer {l} biases")
-            if W.ndim != 2:
-                raise ValueError(f"layer {l}: weights must be 2-D, got shape {W.shape}")
-            if B.ndim != 1:
-                raise ValueError(f"layer {l}: biases must be 1-D, got shape {B.shape}")
-            if W.shape[0] == 0 or W.shape[1] == 0:
-                raise ValueError(f"layer {l}: empty layer (weights shape {W.shape})")
-            if B.shape[0] != W.shape[0]:
-                raise ValueError(
-                    f"layer {l}: {W.shape[0]} units (weights {W.shape}) but {B.shape[0]} biases"
-                )
-            if l > 0 and W.shape[1] != ew[-1].shape[0]:
-                raise ValueError(
-                    f"layer {l}: weights take {W.shape[1]} inputs but layer {l - 1} has "
-                    f"{ew[-1].shape[0]} units"
-                )
+            _check_layer(l, W.shape, B.shape, ew[-1].shape if ew else None)
             ew.append(W)
             eb.append(B)
-        self.exact_weights: tuple[np.ndarray, ...] = tuple(ew)
-        self.exact_biases: tuple[np.ndarray, ...] = tuple(eb)
+        self._exact: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]] | None = (
+            tuple(ew),
+            tuple(eb),
+        )
         self.weights: tuple[np.ndarray, ...] = tuple(
             float_array(W, f"layer {l} weights") for l, W in enumerate(ew)
         )
@@ -99,33 +112,74 @@ class ReLUNetwork:
             if not (np.all(np.isfinite(W)) and np.all(np.isfinite(B))):
                 raise ValueError(f"layer {l}: a rational weight overflows float64")
 
+    def _init_float(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
+        """Numeric (float or int) numpy arrays: float64 copies now, exact rationals on demand.
+
+        A float64 value is exact as a rational, so nothing is lost: :attr:`exact_weights`
+        converts the float copies the first time it is read (training builds a network per
+        checkpoint and most are never examined exactly).
+        """
+        fw: list[np.ndarray] = []
+        fb: list[np.ndarray] = []
+        for l, (w, b) in enumerate(zip(weights, biases, strict=True)):
+            for arr, what in ((w, "weights"), (b, "biases")):
+                if arr.dtype.kind in "iu" and arr.size and int(np.max(np.abs(arr))) >= 2**53:
+                    raise ValueError(f"layer {l} {what}: integers beyond 2^53 need exact input")
+            W = np.array(w, dtype=np.float64)
+            B = np.array(b, dtype=np.float64)
+            _check_layer(l, W.shape, B.shape, fw[-1].shape if fw else None)
+            for arr, what in ((W, "weights"), (B, "biases")):
+                if not np.all(np.isfinite(arr)):
+                    raise ValueError(f"layer {l} {what}: non-finite entries")
+            fw.append(W)
+            fb.append(B)
+        self._exact = None
+        self.weights = tuple(fw)
+        self.biases = tuple(fb)
+
+    def _exact_layers(self) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+        if self._exact is None:
+            self._exact = (
+                tuple(fraction_array(W, f"layer {l} weights") for l, W in enumerate(self.weights)),
+                tuple(fraction_array(B, f"layer {l} biases") for l, B in enumerate(self.biases)),
+            )
+        return self._exact
+
+    @property
+    def exact_weights(self) -> tuple[np.ndarray, ...]:
+        """The weights as object arrays of exact :class:`~fractions.Fraction` values."""
+        return self._exact_layers()[0]
+
+    @property
+    def exact_biases(self) -> tuple[np.ndarray, ...]:
+        """The biases as object arrays of exact :class:`~fractions.Fraction` values."""
+        return self._exact_layers()[1]
+
     # ------------------------------------------------------------------ shape
     @property
     def input_dim(self) -> int:
         """D_i, the number of inputs."""
-        return int(self.exact_weights[0].shape[1])
+        return int(self.weights[0].shape[1])
 
     @property
     def hidden_widths(self) -> tuple[int, ...]:
         """(n_1, ..., n_K), the widths of the hidden layers (empty for an affine map)."""
-        return tuple(int(W.shape[0]) for W in self.exact_weights[:-1])
+        return tuple(int(W.shape[0]) for W in self.weights[:-1])
 
     @property
     def output_dim(self) -> int:
         """D_o, the number of outputs."""
-        return int(self.exact_weights[-1].shape[0])
+        return int(self.weights[-1].shape[0])
 
     @property
     def depth(self) -> int:
         """K, the number of hidden layers."""
-        return len(self.exact_weights) - 1
+        return len(self.weights) - 1
 
     @property
     def n_parameters(self) -> int:
         """Total number of weights and biases."""
-        return int(
-            sum(W.size + B.size for W, B in zip(self.exact_weights, self.exact_biases, strict=True))
-        )
+        return int(sum(W.size + B.size for W, B in zip(self.weights, self.biases, strict=True)))
 
     @property
     def is_float_exact(self) -> bool:
