@@ -98,6 +98,7 @@ class ReLUNetwork:
             _check_layer(l, W.shape, B.shape, ew[-1].shape if ew else None)
             ew.append(W)
             eb.append(B)
+        self._float_exact: bool | None = None
         self._exact: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]] | None = (
             tuple(ew),
             tuple(eb),
@@ -134,6 +135,7 @@ class ReLUNetwork:
             fw.append(W)
             fb.append(B)
         self._exact = None
+        self._float_exact = True  # the exact values are made from these floats
         self.weights = tuple(fw)
         self.biases = tuple(fb)
 
@@ -183,13 +185,18 @@ class ReLUNetwork:
 
     @property
     def is_float_exact(self) -> bool:
-        """True when the float64 copies equal the exact rational weights."""
-        return all(
-            all(Fraction(float(f)) == e for f, e in zip(F.reshape(-1), E.reshape(-1), strict=True))
-            for F, E in zip(
-                self.weights + self.biases, self.exact_weights + self.exact_biases, strict=True
+        """True when the float64 copies equal the exact rational weights (computed once)."""
+        if self._float_exact is None:
+            self._float_exact = all(
+                all(
+                    Fraction(float(f)) == e
+                    for f, e in zip(F.reshape(-1), E.reshape(-1), strict=True)
+                )
+                for F, E in zip(
+                    self.weights + self.biases, self.exact_weights + self.exact_biases, strict=True
+                )
             )
-        )
+        return self._float_exact
 
     def __repr__(self) -> str:
         widths = (self.input_dim, *self.hidden_widths, self.output_dim)
