@@ -25,6 +25,7 @@ References
 
 from __future__ import annotations
 
+from theory.networks.approximation import interpolation_error, interpolation_error_bound
 from theory.networks.bounds import (
     deep_parameter_count,
     depth_efficiency,
@@ -47,6 +48,8 @@ from theory.networks.derivations import (
 )
 
 __all__ = [
+    "interpolation_error",
+    "interpolation_error_bound",
     "parameter_count",
     "deep_parameter_count",
     "shallow_parameter_count",
