@@ -49,6 +49,26 @@ class Claim:
     measure: Callable[[], tuple[Any, Any, float | None]]  # -> (formula value, computed, rtol)
 
 
+# ------------------------------------------------------------------ approximation
+def _interpolation_d2():
+    """sup error of the 64-piece interpolant of sin(pi x) on [-1, 1], measured on a grid."""
+    bound = derive("interpolation_error").results["sup_error_bound"]
+    syms = {v.name: v for v in bound.free_symbols}
+    xs = np.linspace(-1, 1, 64 * 200 + 1)
+    knots = np.linspace(-1, 1, 65)
+    err = float(np.max(np.abs(np.sin(np.pi * xs) - np.interp(xs, knots, np.sin(np.pi * knots)))))
+    value = float(bound.subs({syms["M"]: np.pi**2, syms["a"]: -1, syms["b"]: 1, syms["D"]: 64}))
+    return value, err, None
+
+
+def _sawtooth_depth():
+    """2^K teeth = 2^(K+1) linear pieces on [0, 1] from K + 1 tent layers of width 2 (K = 4)."""
+    from analysis.experiments import sawtooth_network
+
+    pieces = count_regions(sawtooth_network(4), [(0, 1)], kind="linear")
+    return 2 ** (4 + 1), pieces, None
+
+
 # ------------------------------------------------------------------ 2.5 Optimization
 def _gd_step():
     factor = derive("gd_stability").results["factor"]  # per-eigenvalue factor 1 - eta*lambda
@@ -333,6 +353,20 @@ LECTURE = [
         None,
         Kind.EXACT,
         _identity_embedding,
+    ),
+    Claim(
+        "Universal Approximation Theorem",
+        "D units approximate a C^2 target to M(b-a)^2/(8D^2)",
+        "interpolation_error",
+        Kind.UPPER_BOUND,
+        _interpolation_d2,
+    ),
+    Claim(
+        "Shallow vs Deep",
+        "a 2^K-tooth sawtooth from K+1 layers of width 2",
+        None,
+        Kind.EXACT,
+        _sawtooth_depth,
     ),
 ]
 

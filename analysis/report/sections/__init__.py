@@ -5,9 +5,11 @@ from __future__ import annotations
 from analysis.report.core import Section
 from analysis.report.sections import (
     appendix,
+    approximation,
     counts,
     deep,
     depth,
+    digits,
     fine_print_adam,
     fine_print_minibatch,
     fine_print_momentum,
@@ -22,6 +24,8 @@ from analysis.report.sections import (
     sgd,
     shallow,
     stability,
+    training_generalisation,
+    training_regions,
     two_inputs,
 )
 
@@ -51,6 +55,32 @@ def default_sections() -> list[Section]:
         ),
         Section("counts", "Exact counts against the formulas", counts.sec_counts),
         Section("depth", "Depth efficiency", depth.sec_depth),
+        Section(
+            "regions_vs_neurons",
+            "Regions at initialisation and during training",
+            training_regions.sec_regions_vs_neurons,
+        ),
+        Section(
+            "shallow_vs_deep",
+            "Shallow vs deep at the same parameter budget",
+            training_generalisation.sec_shallow_vs_deep,
+        ),
+        Section(
+            "sgd_generalisation",
+            "SGD, GD and overfitting under label noise",
+            training_generalisation.sec_sgd_generalisation,
+        ),
+        Section(
+            "universal_approximation",
+            "Universal approximation: the D⁻² law",
+            approximation.sec_universal_approximation,
+        ),
+        Section(
+            "depth_efficiency_approximation",
+            "Depth efficiency as approximation: the sawtooth",
+            approximation.sec_depth_efficiency_approximation,
+        ),
+        Section("digits", "A real data set: handwritten digits", digits.sec_digits),
         Section(
             "fine_print_width",
             "Fine print: when (D+1)^K is reached with one input",

@@ -343,7 +343,10 @@ def test_quick_report_header_and_figure_list(quick_report) -> None:
     assert "`physml report --quick`" in head and "Seed: 20250206" in head  # equality: stated
     rec = json.loads((quick_report.path / "report.json").read_text())
     pngs = [f for s in rec["sections"] for f in s["figures"] if f.endswith(".png")]
-    assert len(pngs) == 11  # equality: the issue's eleven figures
+    lecture = [f for f in pngs if f.startswith("figures/fig")]
+    assert len(lecture) == 11  # equality: the lecture's eleven figures
+    for name in ("regions_vs_neurons", "shallow_vs_deep", "sgd_generalisation"):
+        assert f"figures/{name}.png" in pngs  # the training experiments' figures
     for f in pngs:
         assert f"]({f})" in head, f  # equality: each figure is linked from the top
 
