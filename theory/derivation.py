@@ -25,7 +25,16 @@ import sympy
 
 from theory.claims import Claim, Kind, as_kind
 
-__all__ = ["Derivation", "register", "unregister", "registered", "derive", "latex"]
+__all__ = [
+    "Derivation",
+    "register",
+    "unregister",
+    "registered",
+    "derive",
+    "latex",
+    "equation",
+    "key_latex",
+]
 
 T = TypeVar("T")
 
@@ -33,12 +42,40 @@ T = TypeVar("T")
 def latex(obj: Any) -> str:
     """LaTeX for a sympy object, or a container of them (tuples, lists, dicts)."""
     if isinstance(obj, dict):
-        return r",\quad ".join(f"{latex(k)} \\mapsto {latex(v)}" for k, v in obj.items())
+        return r",\quad ".join(f"{latex(k)} = {latex(v)}" for k, v in obj.items())
     if isinstance(obj, (list, tuple)) and not isinstance(obj, sympy.Basic):
         return r"\left(" + ", ".join(latex(o) for o in obj) + r"\right)"
     if isinstance(obj, str):
         return r"\text{" + obj + "}"
     return sympy.latex(obj)
+
+
+_RELATIONS = ("=", r"\approx", r"\in", "<", ">", r"\le", r"\ge", r"\to", r"\sim", r"\mapsto")
+
+
+def key_latex(key: str) -> str:
+    r"""A result key as LaTeX: ``eta_max`` -> ``\eta_{max}`` (sympy's symbol printing).
+
+    >>> print(key_latex("eta_max"), key_latex("rate_opt"))
+    \eta_{max} \mathrm{rate}_{opt}
+    """
+    head, _, tail = key.partition("_")
+    sym = sympy.latex(sympy.Symbol(head))
+    if sym == head and len(head) > 1:
+        sym = r"\mathrm{" + head + "}"
+    return sym + (r"_{" + tail.replace("_", r"\_") + "}" if tail else "")
+
+
+def equation(lhs: str | None, obj: Any) -> str:
+    r"""``lhs = obj`` in LaTeX (``obj`` alone when it is a relation or there is no ``lhs``).
+
+    >>> print(equation("v_{opt}", sympy.Symbol("x")), "|", equation(r"E \approx", 1))
+    v_{opt} = x | E \approx 1
+    """
+    body = latex(obj)
+    if lhs is None or isinstance(obj, sympy.core.relational.Relational):
+        return body
+    return f"{lhs} {body}" if lhs.rstrip().endswith(_RELATIONS) else f"{lhs} = {body}"
 
 
 @dataclass
@@ -72,9 +109,18 @@ class Derivation:
     references: list[str] = field(default_factory=list)
     claims: dict[str, Claim] = field(default_factory=dict)
     name: str = ""
+    #: the LaTeX left-hand side of step i (0-based), rendered as ``lhs = object``
+    lhs: dict[int, str] = field(default_factory=dict)
 
-    def step(self, text: str, obj: T = None) -> T:  # type: ignore[assignment]
-        """Record a step and return its object, so a derivation reads as a chain."""
+    def step(self, text: str, obj: T = None, lhs: str | None = None) -> T:  # type: ignore[assignment]
+        """Record a step and return its object, so a derivation reads as a chain.
+
+        ``lhs``: the LaTeX of what the object is (``E(theta + v)``, ``v_{opt}``), so that the
+        step renders as an equation; it may end in its own relation (``approx``, ``in``, as LaTeX).
+        A sympy relation (``Eq``, ``<``) already has both sides.
+        """
+        if lhs is not None:
+            self.lhs[len(self.steps)] = lhs
         self.steps.append((text, obj))
         return obj
 
@@ -83,13 +129,20 @@ class Derivation:
         self.steps.append((text, None))
 
     def result(
-        self, key: str, value: T, text: str | None = None, claim: Claim | Kind | None = None
+        self,
+        key: str,
+        value: T,
+        text: str | None = None,
+        claim: Claim | Kind | None = None,
+        lhs: str | None = None,
     ) -> T:
         """Store a named result (and record it as a step when ``text`` is given).
 
         ``claim``: a :class:`~theory.claims.Claim` (or a bare :class:`~theory.claims.Kind`).
+        ``lhs``: the LaTeX left-hand side of its equation (default: the key as a symbol).
         """
         if text is not None:
+            self.lhs[len(self.steps)] = lhs if lhs is not None else key_latex(key)
             self.steps.append((text, value))
         self.results[key] = value
         if claim is not None:
@@ -105,11 +158,11 @@ class Derivation:
         if self.assumptions:
             out.append("**Assumptions.** " + "; ".join(self.assumptions) + ".")
             out.append("")
-        for i, (text, obj) in enumerate(self.steps, 1):
-            out.append(f"{i}. {text}")
+        for i, (text, obj) in enumerate(self.steps):
+            out.append(f"{i + 1}. {text}")
             if obj is not None:
                 out.append("")
-                out.append(f"   $$ {latex(obj)} $$")
+                out.append(f"   $$ {equation(self.lhs.get(i), obj)} $$")
             out.append("")
         if self.results:
             out.append("**Results.**")
@@ -117,7 +170,7 @@ class Derivation:
             for key, value in self.results.items():
                 kind = self.claims.get(key)
                 suffix = f" *({kind})*" if kind else ""
-                out.append(f"- `{key}`: ${latex(value)}${suffix}")
+                out.append(f"- `{key}`: ${equation(key_latex(key), value)}${suffix}")
             out.append("")
         if self.references:
             out.append("**References.** " + "; ".join(self.references) + ".")

@@ -54,8 +54,8 @@ def interpolation_error() -> Derivation:
         sympy.Eq(e(x).diff(x, 2), c),
     )
     sol = sympy.dsolve(ode, e(x), ics={e(0): 0, e(h): 0})
-    local = d.step("Solve the boundary-value problem", sol.rhs.factor())
-    crit = d.step("e'(x) = 0 at", sympy.solve(sympy.diff(local, x), x))
+    local = d.step("Solve the boundary-value problem", sol.rhs.factor(), lhs=r"e(x)")
+    crit = d.step("e'(x) = 0 at", sympy.solve(sympy.diff(local, x), x), lhs=r"x \in")
     peak = sympy.factor(local.subs(x, crit[0]))
     d.result("local_error", local)
     sup = d.result("sup_error", sympy.Abs(peak), "The largest error on the piece, |e(h/2)|")

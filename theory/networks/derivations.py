@@ -58,21 +58,30 @@ def parameter_totals() -> Derivation:
     per_layer = d.step(
         "An affine map n_l -> n_{l+1} has an n_{l+1} x n_l weight matrix and n_{l+1} biases",
         n_next * n_l + n_next,
+        lhs=r"P_l",
     )
-    first = d.step("First layer (n_0 = D_i, n_1 = D)", per_layer.subs({n_l: D_i, n_next: D}))
+    first = d.step(
+        "First layer (n_0 = D_i, n_1 = D)", per_layer.subs({n_l: D_i, n_next: D}), lhs=r"P_0"
+    )
     middle = d.step(
         "K - 1 hidden-to-hidden layers, summed over l",
         sympy.Sum(per_layer.subs({n_l: D, n_next: D}), (_l, 1, K - 1)),
+        lhs=r"\sum_{l=1}^{K-1} P_l",
     )
-    last = d.step("Output layer (n_K = D, n_{K+1} = D_o)", per_layer.subs({n_l: D, n_next: D_o}))
-    total = d.step("Sum of the three", sympy.factor_terms(first + middle.doit() + last))
+    last = d.step(
+        "Output layer (n_K = D, n_{K+1} = D_o)", per_layer.subs({n_l: D, n_next: D_o}), lhs=r"P_K"
+    )
+    total = d.step("Sum of the three", sympy.factor_terms(first + middle.doit() + last), lhs=r"P")
     d.result("deep_general", sympy.expand(total))
     deep = d.result(
         "deep",
         sympy.expand(total.subs({D_i: 1, D_o: 1})),
         "One input and one output",
+        lhs=r"P(D_i = D_o = 1)",
     )
-    d.result("shallow", sympy.expand(deep.subs(K, 1)), "A shallow network is K = 1")
+    d.result(
+        "shallow", sympy.expand(deep.subs(K, 1)), "A shallow network is K = 1", lhs=r"P(K = 1)"
+    )
     d.result("shallow_general", sympy.expand(total.subs(K, 1)))
     return d
 
@@ -123,6 +132,7 @@ def shallow_region_recursion() -> Derivation:
         "Generating function G_D(x) = sum_d r(D, d) x^d; at D = 0 every coefficient is 1 "
         "(sympy summation of the geometric series, |x| < 1)",
         sympy.summation(x**k, (k, 0, sympy.oo)).args[0][0],
+        lhs=r"G_0(x)",
     )
     rec = d.step(
         "The recursion, multiplied by x^d and summed over d, reads G_D = (1 + x) G_{D-1}",
@@ -142,6 +152,7 @@ def shallow_region_recursion() -> Derivation:
         "Coefficients: [x^j] of the numerator (binomial theorem; sympy series agrees for "
         "j < 4) and [x^(d-j)] of 1/(1 - x) (sympy fps)",
         (a, b),
+        lhs=r"([x^j](1+x)^D, [x^{d-j}]\tfrac{1}{1-x})",
     )
     ser = sympy.series(-num, x, 0, 4).removeO()
     for jj in range(4):
@@ -160,8 +171,13 @@ def shallow_region_recursion() -> Derivation:
         "Check: the recursion applied to the closed form (shift j -> j-1 in the last sum, "
         "C(D-1, -1) = 0) has summand",
         summand,
+        lhs=r"r(D,d) - r(D-1,d) - r(D-1,d-1)",
     )
-    zero = d.step("Pascal's rule: it simplifies to", sympy.simplify(sympy.combsimp(summand)))
+    zero = d.step(
+        "Pascal's rule: it simplifies to",
+        sympy.simplify(sympy.combsimp(summand)),
+        lhs=r"r(D,d) - r(D-1,d) - r(D-1,d-1)",
+    )
     d.result("pascal_residual", zero)
     d.result("regions_d1", sympy.expand(sympy.expand_func(regions.subs(dn, 1).doit())), "d = 1")
     d.result("regions_d2", sympy.expand(sympy.expand_func(regions.subs(dn, 2).doit())), "d = 2")
@@ -203,11 +219,18 @@ def deep_regions_1d() -> Derivation:
     k = sympy.Symbol("k", integer=True, nonnegative=True)
     n = sympy.Symbol("n_l", positive=True)
     Rp = sympy.Symbol("R_{l-1}", positive=True)
-    step = d.step("Layer l adds at most n_l breakpoints in each existing piece", Rp + n * Rp)
-    d.step("so R_l <= (n_l + 1) R_{l-1}, with R_0 = 1 (the whole line)", sympy.factor(step))
+    step = d.step(
+        "Layer l adds at most n_l breakpoints in each existing piece", Rp + n * Rp, lhs=r"R_l \le"
+    )
+    d.step(
+        "so R_l <= (n_l + 1) R_{l-1}, with R_0 = 1 (the whole line)",
+        sympy.factor(step),
+        lhs=r"R_l \le",
+    )
     solved = d.step(
         "Equal widths n_l = D: solve R(k+1) = (D + 1) R(k), R(0) = 1",
         sympy.rsolve(R(k + 1) - (D + 1) * R(k), R(k), {R(0): 1}),
+        lhs=r"R(k)",
     )
     d.result(
         "equal_widths",
@@ -224,8 +247,9 @@ def deep_regions_1d() -> Derivation:
             "attained when every n_l but the last is >= 3 (construction); an earlier width-1 "
             "layer provably prevents it",
         ),
+        lhs=r"R_K \le",
     )
-    d.result("shallow", solved.subs(k, 1), "K = 1: the shallow count D + 1")
+    d.result("shallow", solved.subs(k, 1), "K = 1: the shallow count D + 1", lhs=r"R_1")
     return d
 
 
@@ -267,13 +291,19 @@ def width_one_regions() -> Derivation:
     R = sympy.Function("R")
     k = sympy.Symbol("k", integer=True, nonnegative=True)
     rec = d.step("Hence R(k+1) <= R(k) + 1 with R(0) = 1", sympy.Eq(R(k + 1), R(k) + 1))
-    sol = d.step("Solve the recursion", sympy.rsolve(rec.lhs - rec.rhs, R(k), {R(0): 1}))
+    sol = d.step(
+        "Solve the recursion", sympy.rsolve(rec.lhs - rec.rhs, R(k), {R(0): 1}), lhs=r"R(k)"
+    )
     d.result(
         "regions",
         sol.subs(k, K),
         claim=Claim(Kind.UPPER_BOUND, "attained, e.g. by a chain of ramps"),
     )
-    d.step("Compare the general product bound prod(n_l + 1) at n_l = 1", sympy.Integer(2) ** K)
+    d.step(
+        "Compare the general product bound prod(n_l + 1) at n_l = 1",
+        sympy.Integer(2) ** K,
+        lhs=r"\prod_l (n_l + 1)|_{n_l = 1}",
+    )
     return d
 
 
@@ -304,23 +334,36 @@ def depth_efficiency_derivation() -> Derivation:
     regions = d.step(
         "Maximal regions of the deep network (derivation deep_regions_1d)",
         deep_regions_1d().results["equal_widths"],
+        lhs=r"R_{\mathrm{deep}}",
     )
     eq = d.step(
         "A shallow network of width D_s has at most D_s + 1 regions; match",
         sympy.Eq(max_regions_shallow(_Ds, 1), regions),
     )
-    width = d.result("shallow_width", sympy.solve(eq, _Ds)[0], "Solve for D_s")
+    width = d.result("shallow_width", sympy.solve(eq, _Ds)[0], "Solve for D_s", lhs=r"D_s")
     shallow = d.result(
         "shallow_parameters",
         sympy.expand(shallow_parameter_count(_Ds).subs(_Ds, width)),
         "Its parameters, 3 D_s + 1",
+        lhs=r"P_{\mathrm{shallow}}",
     )
-    deep = d.result("deep_parameters", deep_parameter_count(D, K), "The deep network's")
-    d.result("ratio", sympy.simplify(shallow / deep), "Ratio shallow / deep")
+    deep = d.result(
+        "deep_parameters",
+        deep_parameter_count(D, K),
+        "The deep network's",
+        lhs=r"P_{\mathrm{deep}}",
+    )
+    d.result(
+        "ratio",
+        sympy.simplify(shallow / deep),
+        "Ratio shallow / deep",
+        lhs=r"P_{\mathrm{shallow}}/P_{\mathrm{deep}}",
+    )
     d.result(
         "ratio_growth",
         sympy.limit(sympy.log(shallow / deep) / K, K, sympy.oo),
         "log(ratio)/K for K -> oo (exponential growth rate)",
         claim=Claim(Kind.ASYMPTOTE, limit="K -> oo"),
+        lhs=r"\lim_{K\to\infty} \frac{1}{K}\log\frac{P_{\mathrm{shallow}}}{P_{\mathrm{deep}}}",
     )
     return d

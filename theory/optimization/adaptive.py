@@ -48,6 +48,7 @@ def _geometric_average(d: Derivation, b: sympy.Symbol, mean: sympy.Symbol, what:
         f"Unrolled, {what}_t = (1-b) sum_(i=1..t) b^(t-i) y_i; its expectation by sympy "
         "summation (over j = t - i)",
         sympy.factor(sympy.simplify(total)),
+        lhs=rf"\mathbb{{E}}[{what}_t]",
     )
     k = sympy.Symbol("k", integer=True, nonnegative=True)
     x = sympy.Function("x")
@@ -56,6 +57,7 @@ def _geometric_average(d: Derivation, b: sympy.Symbol, mean: sympy.Symbol, what:
         f"Check: the recursion E[{what}_k] = b E[{what}_(k-1)] + (1-b) E[y] solved by sympy "
         "rsolve gives the same",
         rec,
+        lhs=rf"\mathbb{{E}}[{what}_k]",
     )
     if sympy.simplify(rec.subs(k, t) - closed) != 0:  # pragma: no cover - consistency guard
         raise ArithmeticError("summation and recursion disagree")
@@ -101,19 +103,34 @@ def adam_bias_correction() -> Derivation:
         "m_hat = m_t/(1-beta_1^t), s_hat = s_t/(1-beta_2^t), step -eta m_hat/(sqrt(s_hat)+eps)"
     )
     em = d.result("expected_m", _geometric_average(d, beta_1, g_mean, "m"))
-    d.result("expected_m_hat", sympy.simplify(em / (1 - beta_1**t)), "so m_hat is unbiased")
+    d.result(
+        "expected_m_hat",
+        sympy.simplify(em / (1 - beta_1**t)),
+        "so m_hat is unbiased",
+        lhs=r"\mathbb{E}[\hat m_t] = \mathbb{E}[m_t]/(1-\beta_1^t)",
+    )
     es = d.result("expected_s", _geometric_average(d, beta_2, g2_mean, "s"))
-    d.result("expected_s_hat", sympy.simplify(es / (1 - beta_2**t)), "and so is s_hat")
+    d.result(
+        "expected_s_hat",
+        sympy.simplify(es / (1 - beta_2**t)),
+        "and so is s_hat",
+        lhs=r"\mathbb{E}[\hat s_t] = \mathbb{E}[s_t]/(1-\beta_2^t)",
+    )
 
     # constant gradient: the moving averages are deterministic
     m1 = (1 - beta_1) * g  # from m_0 = 0
     s1 = (1 - beta_2) * g**2
     m_hat, s_hat = sympy.simplify(m1 / (1 - beta_1)), sympy.simplify(s1 / (1 - beta_2))
-    d.step("Constant gradient g, first step: (m_hat_1, s_hat_1)", (m_hat, s_hat))
+    d.step(
+        "Constant gradient g, first step: (m_hat_1, s_hat_1)",
+        (m_hat, s_hat),
+        lhs=r"(\hat m_1, \hat s_1)",
+    )
     d.result(
         "first_step",
         -eta * m_hat / (sympy.sqrt(s_hat) + epsilon),
         "The first Adam update (sqrt(g^2) = |g|): already of size eta, whatever beta_1, beta_2",
+        lhs=r"\Delta\theta_1",
     )
     mt = em.subs(g_mean, g)
     st = es.subs(g2_mean, g**2)
@@ -123,6 +140,7 @@ def adam_bias_correction() -> Derivation:
             -eta * (mt / (1 - beta_1**t)) / (sympy.sqrt(st / (1 - beta_2**t)) + epsilon)
         ),
         "and at every step t (bias-corrected averages equal g and g^2 exactly)",
+        lhs=r"\Delta\theta_t",
     )
     corrected = -eta * (mt / (1 - beta_1**t)) / (sympy.sqrt(st / (1 - beta_2**t)) + epsilon)
     raw = -eta * mt / (sympy.sqrt(st) + epsilon)
@@ -131,6 +149,7 @@ def adam_bias_correction() -> Derivation:
         sympy.factor(sympy.limit(sympy.simplify(raw / corrected), epsilon, 0)),
         "Without the correction, step t under a constant gradient is -eta m_t/(sqrt(s_t) + eps);"
         " for eps -> 0 its ratio to the corrected step is",
+        lhs=r"\frac{\Delta\theta_t^{\mathrm{uncorrected}}}{\Delta\theta_t}",
     )
     first = [
         ratio.subs({t: 1, beta_1: sympy.Rational(9, 10), beta_2: b2})
@@ -140,6 +159,7 @@ def adam_bias_correction() -> Derivation:
         "At t = 1 with beta_1 = 0.9: the lecture's beta_2 = 0.99 and the paper's default "
         "beta_2 = 0.999 give",
         first,
+        lhs=r"\left.\Delta\theta_1^{\mathrm{unc.}}/\Delta\theta_1\right|_{\beta_2=0.99,\,0.999}",
     )
     d.note(
         "With the paper's default the uncorrected early steps are too large by this ratio "
@@ -183,33 +203,40 @@ def rmsprop() -> Derivation:
         "effective_lr",
         eta / sympy.sqrt(s + epsilon),
         "Premise: theta <- theta - eta g/sqrt(s + eps), i.e. per-coordinate learning rate",
+        lhs=r"\eta_{\mathrm{eff}}",
     )
     d.step(
         "It falls where the gradient has been consistently large: d(eta_eff)/ds",
         sympy.diff(eff, s),
+        lhs=r"\frac{d\eta_{\mathrm{eff}}}{ds}",
     )
     k = sympy.Symbol("k", integer=True, nonnegative=True)
     x = sympy.Function("s")
     sk = sympy.rsolve(x(k + 1) - beta * x(k) - (1 - beta) * g**2, x(k), {x(0): 0})
-    d.result("s_t", sympy.factor(sk.subs(k, t)), "Constant gradient g: s_t (sympy rsolve)")
+    d.result(
+        "s_t", sympy.factor(sk.subs(k, t)), "Constant gradient g: s_t (sympy rsolve)", lhs=r"s_t"
+    )
     fixed = sympy.solve(sympy.Eq(s, beta * s + (1 - beta) * g**2), s)[0]
-    d.result("steady_state_s", fixed, "Its fixed point s* = beta s* + (1-beta) g^2")
+    d.result("steady_state_s", fixed, "Its fixed point s* = beta s* + (1-beta) g^2", lhs=r"s^*")
     step = d.result(
         "steady_step",
         eff.subs(s, fixed) * g,
         "so the steady step eta_eff(s*) g is eta g/sqrt(g^2 + eps) -> eta sign(g) for g^2 >> eps",
+        lhs=r"\eta_{\mathrm{eff}}(s^*)\,g",
     )
     lam_i = sympy.Symbol("lambda_i", positive=True)
     th = sympy.Symbol("theta_i", real=True)
     grad_i = d.step(
         "Diagonal quadratic E = 1/2 sum lambda_i theta_i^2: gradient component",
         sympy.diff(lam_i * th**2 / 2, th),
+        lhs=r"\partial_i E",
     )
     d.result(
         "diagonal_step_limit",
         sympy.limit(step.subs(g, grad_i), epsilon, 0),
         "Steady step as eps -> 0 (sympy limit): independent of the curvature "
         "lambda_i, so flat directions move as fast as steep ones",
+        lhs=r"\lim_{\epsilon\to 0}\eta_{\mathrm{eff}}(s^*)\,\partial_i E",
     )
     return d
 
@@ -253,23 +280,30 @@ def sgd_minibatch() -> Derivation:
     p1 = d.step(
         "P(I_i = 1): a batch is a B-subset, i is in C(n-1, B-1) of C(n, B)",
         sympy.simplify(sympy.combsimp(sympy.binomial(n - 1, B - 1) / sympy.binomial(n, B))),
+        lhs=r"P(I_i = 1)",
     )
     p2 = d.step(
         "P(I_i = I_j = 1), i != j: C(n-2, B-2) of C(n, B)",
         sympy.simplify(sympy.combsimp(sympy.binomial(n - 2, B - 2) / sympy.binomial(n, B))),
+        lhs=r"P(I_i = I_j = 1)",
     )
     gs = sympy.IndexedBase("g")
     i = sympy.Symbol("i", integer=True, positive=True)
     total = sympy.Sum(gs[i], (i, 1, n))
-    e_batch = d.step("E[g_B] = (1/B) sum_i P(I_i = 1) g_i", p1 * total / B)
+    e_batch = d.step("E[g_B] = (1/B) sum_i P(I_i = 1) g_i", p1 * total / B, lhs=r"\mathbb{E}[g_B]")
     d.result(
         "expectation",
         sympy.simplify(e_batch.subs(total, n * g_mean)),
         "with sum_i g_i = n g_mean: unbiased",
+        lhs=r"\mathbb{E}[g_B]",
     )
     var_i = p1 - p1**2
     cov = p2 - p1**2
-    d.step("Var(I_i) and Cov(I_i, I_j)", (sympy.factor(var_i), sympy.factor(cov)))
+    d.step(
+        "Var(I_i) and Cov(I_i, I_j)",
+        (sympy.factor(var_i), sympy.factor(cov)),
+        lhs=r"(\mathrm{Var}(I_i), \mathrm{Cov}(I_i, I_j))",
+    )
     d.note(
         "Shift every g_i by g_mean (the variance does not change), so sum_i g_i = 0, "
         "sum_i g_i^2 = n sigma^2 and sum_{i != j} g_i g_j = (sum g_i)^2 - sum g_i^2 = -n sigma^2"
@@ -279,7 +313,11 @@ def sgd_minibatch() -> Derivation:
         sympy.factor(sympy.simplify((var_i * n * sigma**2 + cov * (-n * sigma**2)) / B**2)),
         "Var(g_B) = (1/B^2) [Var(I) sum g_i^2 + Cov(I_i, I_j) sum_{i != j} g_i g_j]",
     )
-    d.step("Checks: B = n gives no noise, B = 1 gives sigma^2", (var.subs(B, n), var.subs(B, 1)))
+    d.step(
+        "Checks: B = n gives no noise, B = 1 gives sigma^2",
+        (var.subs(B, n), var.subs(B, 1)),
+        lhs=r"(\mathrm{Var}(g_B)|_{B=n}, \mathrm{Var}(g_B)|_{B=1})",
+    )
     d.result(
         "variance_with_replacement",
         sympy.limit(var, n, sympy.oo),
@@ -364,7 +402,7 @@ def energy_conserving_descent() -> Derivation:
             {show(k): show(v) for k, v in flow.items()},
         )
         dh = sympy.diff(H, tau)
-        d.step("Chain rule: dH/dtau along a trajectory", show(dh))
+        d.step("Chain rule: dH/dtau along a trajectory", show(dh), lhs=r"\frac{dH}{d\tau}")
         out = sympy.expand(dh.subs(flow))  # the terms cancel pairwise
         return out if out == 0 else sympy.cancel(sympy.together(out))
 
@@ -374,20 +412,29 @@ def energy_conserving_descent() -> Derivation:
         show(H),
         "Premise (ECDSep, the form its reference optimizer conserves): "
         "H = eta_ECD ln(F - F_0) + ln(s + |pi|^2)",
+        lhs=r"H",
     )
-    d.result("dH_dt", conserved(H, "ECDSep"), "Substitute the flow (sympy): dH/dtau =")
+    d.result(
+        "dH_dt",
+        conserved(H, "ECDSep"),
+        "Substitute the flow (sympy): dH/dtau =",
+        lhs=r"\frac{dH}{d\tau}",
+    )
     energy = sympy.Symbol("E", real=True)
     P2 = sympy.Symbol("P2", positive=True)
     V = sympy.Symbol("V", positive=True)
     h_v = show(H).subs({plain_F: V + F0}).subs(plain_pi[0] ** 2 + plain_pi[1] ** 2, P2)
     product = d.step(
-        "With V = F - F_0 > 0 and P2 = |pi|^2, exponentiate H", sympy.simplify(sympy.exp(h_v))
+        "With V = F - F_0 > 0 and P2 = |pi|^2, exponentiate H",
+        sympy.simplify(sympy.exp(h_v)),
+        lhs=r"e^{H}",
     )
     shell = sympy.solve(sympy.Eq(product, sympy.exp(energy)), P2)
     d.result(
         "momentum_squared",
         shell[0],
         "On the energy shell H = E (sympy solve): |pi|^2 grows as the loss falls",
+        lhs=r"|\pi|^2",
     )
     rate = [sympy.diff(H, p) for p in pi]  # d theta_j / dtau, Hamilton's equations
     speed2 = sympy.factor(sympy.simplify(sum(r**2 for r in rate).subs(p2, P2)))
@@ -395,11 +442,13 @@ def energy_conserving_descent() -> Derivation:
         "speed",
         sympy.sqrt(speed2.subs(pi[0] ** 2 + pi[1] ** 2, P2)),
         "The speed |d theta/dtau| = |dH/dpi| (sympy, from Hamilton's equations)",
+        lhs=r"\left|\frac{d\theta}{d\tau}\right|",
     )
     on_shell = d.result(
         "speed_on_shell",
         sympy.simplify(speed.subs(P2, shell[0])),
         "On the energy shell, as a function of the loss V",
+        lhs=r"\left|\frac{d\theta}{d\tau}\right|(V)",
     )
     d.result(
         "speed_at_low_loss",
@@ -408,14 +457,21 @@ def energy_conserving_descent() -> Derivation:
         "momentum grows, but the speed 2|pi|/(s + |pi|^2) falls), which is why the time "
         "average of a run concentrates at low loss",
         claim=Claim(Kind.ASYMPTOTE, limit="V -> 0+, on the energy shell"),
+        lhs=r"\lim_{V\to 0^+}\left|\frac{d\theta}{d\tau}\right|",
     )
     Hb = (F - F0) * sympy.sqrt(1 + p2 / (F - F0))
     d.result(
         "hamiltonian_bbi",
         show(Hb),
         "Premise (original BBI form): H = V sqrt(1 + |pi|^2/V) with V = F - F_0",
+        lhs=r"H",
     )
-    d.result("dH_dt_bbi", conserved(Hb, "BBI"), "Substitute the flow (sympy): dH/dtau =")
+    d.result(
+        "dH_dt_bbi",
+        conserved(Hb, "BBI"),
+        "Substitute the flow (sympy): dH/dtau =",
+        lhs=r"\frac{dH}{d\tau}",
+    )
     d.note(
         "Unlike heavy-ball momentum there is no friction: descent comes from the phase-space "
         "measure concentrating at low V, not from dissipation; discrete optimizers rescale "

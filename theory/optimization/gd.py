@@ -36,13 +36,19 @@ def _gd_factor(d: Derivation) -> sympy.Expr:
         "Premise: in the eigenbasis u = Q^T theta of H = Q diag(lambda_i) Q^T the loss "
         "E = 1/2 theta^T H theta separates",
         sympy.Rational(1, 2) * (l1 * u1**2 + l2 * u2**2),
+        lhs=r"E(u)",
     )
     update = d.step(
         "Update rule u_i <- u_i - eta dE/du_i, component by component",
         [sympy.expand(u - eta * sympy.diff(energy, u)) for u in (u1, u2)],
+        lhs=r"(u_1', u_2')",
     )
     factors = [sympy.factor(new / u) for new, u in zip(update, (u1, u2), strict=True)]
-    d.step("Each direction is multiplied by its own factor u_i'/u_i", factors)
+    d.step(
+        "Each direction is multiplied by its own factor u_i'/u_i",
+        factors,
+        lhs=r"(u_1'/u_1, u_2'/u_2)",
+    )
     return factors[0].subs(l1, lam)
 
 
@@ -74,15 +80,19 @@ def gd_stability() -> Derivation:
         ],
         references=[f"{LECTURE}, slide 'Convergence in Higher Dimensions'", MEHTA],
     )
-    factor = d.result("factor", _gd_factor(d), "Per-eigendirection factor for eigenvalue lambda")
+    factor = d.result(
+        "factor", _gd_factor(d), "Per-eigendirection factor for eigenvalue lambda", lhs=r"u'/u"
+    )
     stable = d.result(
         "stable_set",
         sympy.solve_univariate_inequality(sympy.Abs(factor) < 1, eta, relational=False),
         "Solve |1 - eta lambda| < 1 for eta (sympy): the direction contracts iff",
+        lhs=r"\eta \in",
     )
     slope = d.step(
         "The supremum of that interval decreases with lambda (its lambda-derivative is negative)",
         sympy.diff(stable.sup, lam),
+        lhs=r"\frac{d}{d\lambda}\frac{2}{\lambda}",
     )
     if not slope.is_negative:  # pragma: no cover - a guard on the argument above
         raise ArithmeticError("supremum of the stable interval is not decreasing in lambda")
@@ -90,12 +100,18 @@ def gd_stability() -> Derivation:
         "Hence the intersection over all eigen-directions is the interval of the largest "
         "eigenvalue; all directions must contract for theta -> 0"
     )
-    d.result("eta_max", stable.sup.subs(lam, lambda_max), "Largest stable learning rate")
+    d.result(
+        "eta_max",
+        stable.sup.subs(lam, lambda_max),
+        "Largest stable learning rate",
+        lhs=r"\eta_{max}",
+    )
 
     # The lecture speaks of an SVD of the Hessian; eigen-decomposition is what matters.
     hess = d.step(
         "Remark (SVD vs eigen-decomposition): take an indefinite Hessian",
         sympy.Matrix([[1, 2], [2, -2]]),
+        lhs=r"H",
     )
     eig = hess.eigenvals()
     sv = hess.singular_values()
@@ -103,12 +119,14 @@ def gd_stability() -> Derivation:
         "svd_vs_eigen",
         {"eigenvalues": sympy.FiniteSet(*eig), "singular values": sympy.FiniteSet(*sv)},
         "Its eigenvalues and its singular values (sympy): singular values are |eigenvalues|",
+        lhs=r"\mathrm{spectrum}(H)",
     )
     neg = min(eig)
     d.step(
         "Along the negative-curvature eigenvector GD multiplies by 1 - eta lambda > 1 (escape "
         "from the saddle), whereas the singular value |lambda| would predict 1 - eta |lambda|",
         (factor.subs(lam, neg), factor.subs(lam, abs(neg))),
+        lhs=r"(1-\eta\lambda_-, 1-\eta|\lambda_-|)",
     )
     d.note(
         "For symmetric positive definite H the SVD and the eigen-decomposition coincide "
@@ -142,16 +160,20 @@ def learning_rate_regimes() -> Derivation:
         references=[f"{LECTURE}, slide 'Regimes of Learning Rate'", MEHTA],
     )
     theta, theta_star = sympy.symbols(r"theta \theta^*", real=True)
-    energy = d.step("Premise: the 1-D quadratic loss", lam / 2 * (theta - theta_star) ** 2)
+    energy = d.step(
+        "Premise: the 1-D quadratic loss", lam / 2 * (theta - theta_star) ** 2, lhs=r"E(\theta)"
+    )
     eta_opt = d.result("eta_opt", 1 / sympy.diff(energy, theta, 2), "Newton's rate eta_opt = 1/E''")
     new = d.step(
         "One GD step theta - eta E'(theta), with eta = r eta_opt",
         (theta - eta * sympy.diff(energy, theta)).subs(eta, ratio * eta_opt),
+        lhs=r"\theta_{t+1}",
     )
     f = d.result(
         "factor",
         sympy.factor(sympy.simplify((new - theta_star) / (theta - theta_star))),
         "The error theta - theta* is multiplied by",
+        lhs=r"\frac{\theta_{t+1}-\theta^*}{\theta_t-\theta^*}",
     )
     d.result("ratio", ratio)
     pos = sympy.Interval.open(0, sympy.oo)
@@ -173,6 +195,7 @@ def learning_rate_regimes() -> Derivation:
         "regimes",
         regimes,
         "Solve for r: 0 < factor < 1, factor = 0, -1 < factor < 0, factor = -1, factor < -1",
+        lhs=r"r \in",
     )
     return d
 
@@ -213,14 +236,20 @@ def newton_step() -> Derivation:
     taylor = d.step(
         "Premise: E(theta + v) ~ E + grad E . v + 1/2 v^T H v",
         e0 + (g.T * v)[0] + sympy.Rational(1, 2) * (v.T * hess * v)[0],
+        lhs=r"E(\theta + v) \approx",
     )
-    grad_v = d.step("Its gradient with respect to v", sympy.Matrix([taylor.diff(x) for x in v]))
+    grad_v = d.step(
+        "Its gradient with respect to v",
+        sympy.Matrix([taylor.diff(x) for x in v]),
+        lhs=r"\nabla_v E(\theta+v)",
+    )
     sol = sympy.solve(list(grad_v), list(v), dict=True)[0]
-    v_opt = d.step("Set it to zero and solve for v (sympy): v_opt", v.subs(sol))
+    v_opt = d.step("Set it to zero and solve for v (sympy): v_opt", v.subs(sol), lhs=r"v_{opt}")
     d.result(
         "v",
         sympy.simplify(-v_opt),
         "The lecture's step v_t = -v_opt (theta_{t+1} = theta_t - v_t), which equals H^{-1} grad E",
+        lhs=r"v_t = -v_{opt}",
     )
 
     # one step on a quadratic reaches its minimum
@@ -229,6 +258,7 @@ def newton_step() -> Derivation:
     quad = d.step(
         "A quadratic with minimum theta* and curvature H",
         sympy.Rational(1, 2) * ((th - ts).T * hess * (th - ts))[0],
+        lhs=r"E(\theta)",
     )
     grad = sympy.Matrix([quad.diff(x) for x in th])
     hq = sympy.hessian(quad, list(th))
@@ -236,6 +266,7 @@ def newton_step() -> Derivation:
         "one_step_minimum",
         sympy.simplify(th - hq.inv() * grad),
         "One Newton step theta - H^{-1} grad E from any theta lands on",
+        lhs=r"\theta - H^{-1}\nabla E",
     )
 
     # 1-D: compare with a GD step
@@ -244,13 +275,15 @@ def newton_step() -> Derivation:
     t1 = d.step(
         "In 1-D: the series of E(theta + v) to second order (sympy)",
         E(theta + step).series(step, 0, 3).removeO().doit(),
+        lhs=r"E(\theta + v) \approx",
     )
     v1 = sympy.solve(sympy.diff(t1, step), step)[0]
-    d.step("Minimising over v", v1)
+    d.step("Minimising over v", v1, lhs=r"v_{opt}")
     d.result(
         "eta_opt",
         sympy.solve(sympy.Eq(v1, -eta * sympy.diff(E(theta), theta)), eta)[0],
         "Match with the GD step -eta E': the optimal learning rate",
+        lhs=r"\eta_{opt}",
     )
     return d
 
@@ -300,24 +333,28 @@ def gd_convergence_rate() -> Derivation:
         "rate",
         sympy.Max(sympy.Abs(1 - eta * lambda_min), sympy.Abs(1 - eta * lambda_max)),
         "|1 - eta lambda| is convex in lambda, so over the spectrum its maximum sits at an end",
+        lhs=r"\rho(\eta) = \max_{\lambda} |1-\eta\lambda|",
     )
     lo, hi = 1 - eta * lambda_min, eta * lambda_max - 1
     d.step(
         "For 0 < eta < 2/lambda_max the slow end gives 1 - eta lambda_min (falling in eta) and "
         "the fast end gives eta lambda_max - 1 (rising in eta); their eta-derivatives",
         (sympy.diff(lo, eta), sympy.diff(hi, eta)),
+        lhs=r"\frac{d}{d\eta}\left(1-\eta\lambda_{min},\ \eta\lambda_{max}-1\right)",
     )
     eta_opt = d.result(
         "eta_opt",
         sympy.solve(sympy.Eq(lo, hi), eta)[0],
         "so the minimax is where they balance (sympy solve)",
+        lhs=r"\eta_{opt}",
     )
     rate_lam = sympy.factor(lo.subs(eta, eta_opt))
-    d.step("The optimal rate", rate_lam)
+    d.step("The optimal rate", rate_lam, lhs=r"\rho^*")
     d.result(
         "rate_opt",
         sympy.factor(sympy.simplify(rate_lam.subs(lambda_max, kappa * lambda_min))),
         "with lambda_max = kappa lambda_min",
+        lhs=r"\rho^*",
     )
     check = _kappa_ge_1(rate.subs(eta, eta_opt)) - d.results["rate_opt"]
     if sympy.simplify(check) != 0:  # pragma: no cover - consistency guard
@@ -326,28 +363,36 @@ def gd_convergence_rate() -> Derivation:
         "rate_at_inverse_lmax",
         sympy.expand(_kappa_ge_1(rate.subs(eta, 1 / lambda_max))),
         "With eta = 1/lambda_max (sympy, kappa >= 1)",
+        lhs=r"\rho(1/\lambda_{max})",
     )
 
     n_it, rho = sympy.symbols("N rho", positive=True)
     n_sol = sympy.solve(sympy.Eq(rho**n_it, epsilon), n_it)[0]
-    d.step("Iterations: solve rho^N = epsilon for N", n_sol)
+    d.step("Iterations: solve rho^N = epsilon for N", n_sol, lhs=r"N")
     iters = d.result(
         "iterations",
         n_sol.subs(rho, d.results["rate_opt"]),
         "at the optimal rate (kappa > 1)",
+        lhs=r"N",
     )
     x = sympy.Symbol("x", positive=True)
     ser = sympy.series(sympy.log(1 / d.results["rate_opt"].subs(kappa, 1 / x)), x, 0, 3)
-    d.step("Series of ln(1/rho*) in x = 1/kappa (sympy): ln(1/rho*) = 2/kappa + O(1/kappa^3)", ser)
+    d.step(
+        "Series of ln(1/rho*) in x = 1/kappa (sympy): ln(1/rho*) = 2/kappa + O(1/kappa^3)",
+        ser,
+        lhs=r"\ln(1/\rho^*)",
+    )
     lead = (1 / ser.removeO().as_leading_term(x)).subs(x, 1 / kappa)
     asym = d.result(
         "iterations_asymptote",
         lead * sympy.log(1 / epsilon),
         "Leading term for kappa -> oo: N ~",
         claim=Claim(Kind.ASYMPTOTE, limit="kappa -> oo, at fixed epsilon"),
+        lhs=r"N \sim",
     )
     d.step(
         "Check: lim_{kappa -> oo} N / asymptote (sympy limit)",
         sympy.limit(sympy.expand_log(iters / asym, force=True), kappa, sympy.oo),
+        lhs=r"\lim_{\kappa\to\infty} N / N_{\mathrm{asymptote}}",
     )
     return d

@@ -58,12 +58,21 @@ def momentum_particle_map() -> Derivation:
         "Solve for w_{t+Dt}, then write Delta_w_{t+Dt} = w_{t+Dt} - w_t in terms of "
         "Delta_w_t = w_t - w_{t-Dt}",
         sympy.collect(sympy.expand(sympy.simplify((sol - w).subs(w_prev, w - dw))), [dw, grad]),
+        lhs=r"\Delta w_{t+\Delta t}",
     )
     d.step("the update", sympy.Eq(dw_next, step))
     g = d.result(
-        "gamma", sympy.factor(step.coeff(dw)), "Read off the coefficient of Delta_w_t: gamma"
+        "gamma",
+        sympy.factor(step.coeff(dw)),
+        "Read off the coefficient of Delta_w_t: gamma",
+        lhs=r"\gamma",
     )
-    e = d.result("eta", sympy.factor(-step.coeff(grad)), "and minus the coefficient of grad E: eta")
+    e = d.result(
+        "eta",
+        sympy.factor(-step.coeff(grad)),
+        "and minus the coefficient of grad E: eta",
+        lhs=r"\eta",
+    )
     gs, es = sympy.symbols("gamma_0 eta_0", positive=True)
     inv = sympy.solve([sympy.Eq(g, gs), sympy.Eq(e, es)], [m, mu], dict=True)[0]
     d.result(
@@ -73,10 +82,15 @@ def momentum_particle_map() -> Derivation:
             mu: sympy.factor(inv[mu].subs({gs: gamma, es: eta})),
         },
         "Inverse map (sympy solve): the particle with given gamma, eta and Delta_t",
+        lhs=r"(m, \mu)",
     )
     m0, mu0 = sympy.symbols("m mu", real=True)
     num, den = sympy.fraction(g.subs({m: m0, mu: mu0}))
-    d.step("gamma = numerator/denominator with a positive denominator m + mu Delta_t", (num, den))
+    d.step(
+        "gamma = numerator/denominator with a positive denominator m + mu Delta_t",
+        (num, den),
+        lhs=r"(\mathrm{num}, \mathrm{den})",
+    )
     d.result(
         "gamma_range",
         {
@@ -85,11 +99,13 @@ def momentum_particle_map() -> Derivation:
             "gamma = 0 iff m in": sympy.FiniteSet(*sympy.solve(num, m0)),
         },
         "Multiply through by the denominator and solve (sympy): 0 <= gamma < 1 needs",
+        lhs=r"\mathrm{conditions}:",
     )
     d.result(
         "overdamped_eta",
         sympy.limit(e, m, 0),
         "Massless (overdamped) limit m -> 0: gamma -> 0 and plain GD with",
+        lhs=r"\lim_{m\to 0}\eta",
     )
     d.note("As mu -> 0 (no friction) gamma -> 1: the memory of the momentum never fades")
     return d
@@ -106,7 +122,7 @@ def _char_poly(d: Derivation, update: sympy.Expr, th: tuple[sympy.Symbol, ...]) 
     """Characteristic polynomial of the 2x2 companion map (theta_t, theta_{t-1}) -> next."""
     th_prev, th_now = th
     T = sympy.Matrix([[sympy.diff(update, th_now), sympy.diff(update, th_prev)], [1, 0]])
-    d.step("The linear map (theta_t, theta_{t-1}) -> (theta_{t+1}, theta_t)", T)
+    d.step("The linear map (theta_t, theta_{t-1}) -> (theta_{t+1}, theta_t)", T, lhs=r"T")
     return sympy.expand(T.charpoly(z).as_expr())
 
 
@@ -164,24 +180,31 @@ def heavy_ball() -> Derivation:
         "Premise, per eigendirection (grad E = lambda theta): v_t = gamma v_{t-1} + eta "
         "lambda theta_t with v_{t-1} = theta_{t-1} - theta_t",
         gamma * v_prev + eta * lam * th_now,
+        lhs=r"v_t",
     )
-    update = d.step("theta_{t+1} = theta_t - v_t", sympy.expand(th_now - v_now))
+    update = d.step(
+        "theta_{t+1} = theta_t - v_t", sympy.expand(th_now - v_now), lhs=r"\theta_{t+1}"
+    )
     poly = d.result(
-        "char_poly", _char_poly(d, update, (th_prev, th_now)), "Characteristic polynomial"
+        "char_poly",
+        _char_poly(d, update, (th_prev, th_now)),
+        "Characteristic polynomial",
+        lhs=r"p(z) = \det(zI - T)",
     )
     q = sympy.Symbol("q", positive=True)  # q = eta*lambda
     pq = poly.subs(eta, q / lam)
     qr = sympy.Symbol("q", real=True)
     conds = _jury(d, poly.subs(eta, qr / lam))
     sets = [sympy.solve_univariate_inequality(c, qr, False) for c in conds[:2]]
-    d.step("Solve p(1) > 0 and p(-1) > 0 for q = eta lambda (sympy)", sets)
+    d.step("Solve p(1) > 0 and p(-1) > 0 for q = eta lambda (sympy)", sets, lhs=r"(q \in, q \in)")
     d.result(
         "stability",
         sympy.Interval.open(sympy.Max(*(x.inf for x in sets)), sympy.Min(*(x.sup for x in sets))),
         "Intersect (|gamma| < 1 holds by assumption): stable iff q = eta lambda in",
+        lhs=r"q \in",
     )
     gam_set = sympy.solve_univariate_inequality(conds[2], gamma, relational=False)
-    d.step("and the condition on gamma", gam_set)
+    d.step("and the condition on gamma", gam_set, lhs=r"\gamma \in")
 
     disc = sympy.discriminant(pq, z)
     crit = sorted(sympy.solve(disc, q), key=lambda r: float(r.subs(gamma, sympy.Rational(1, 4))))
@@ -189,14 +212,16 @@ def heavy_ball() -> Derivation:
         "critical_damping",
         sympy.FiniteSet(*crit),
         "Critical damping: the discriminant vanishes (double root) at q = (1 -+ sqrt(gamma))^2",
+        lhs=r"q_{\mathrm{crit}} \in",
     )
     roots = list(sympy.roots(pq, z))
-    d.step("Roots of the characteristic polynomial", roots)
+    d.step("Roots of the characteristic polynomial", roots, lhs=r"(z_1, z_2)")
     modulus = d.result(
         "complex_modulus",
         sympy.sqrt(sympy.simplify(roots[0] * roots[1])),
         "Between the two critical values the roots are complex conjugate, so |z|^2 = z_1 z_2 "
         "(Vieta) and",
+        lhs=r"|z|",
     )
     s = sympy.Symbol("s", positive=True)  # s = sqrt(gamma)
     d.note(
@@ -212,18 +237,30 @@ def heavy_ball() -> Derivation:
         "Balance equations: eta lambda_min and eta lambda_max at the lower and upper critical "
         "values derived above, s = sqrt(gamma)",
         eqs,
+        lhs=r"\mathrm{balance}:",
     )
     sols = sympy.solve(eqs, [eta, s], dict=True)
     probe = {lambda_min: 1, lambda_max: 9}
     sol = next(x for x in sols if 0 < x[s].subs(probe) < 1)  # 0 < sqrt(gamma) < 1
-    d.result("eta_opt", _in_sqrt(sol[eta], lambda_max, lambda_min), "Solved (sympy), 0 < s < 1")
+    d.result(
+        "eta_opt",
+        _in_sqrt(sol[eta], lambda_max, lambda_min),
+        "Solved (sympy), 0 < s < 1",
+        lhs=r"\eta_{opt}",
+    )
     s_opt = _in_sqrt(sol[s].subs(lambda_max, kappa * lambda_min), kappa)
-    d.result("gamma_opt", sympy.factor(s_opt**2), "gamma_opt = s^2, lambda_max = kappa lambda_min")
+    d.result(
+        "gamma_opt",
+        sympy.factor(s_opt**2),
+        "gamma_opt = s^2, lambda_max = kappa lambda_min",
+        lhs=r"\gamma_{opt}",
+    )
     d.result(
         "rate_opt",
         sympy.factor(modulus.subs(gamma, s**2).subs(s, s_opt)),
         "Every eigenvalue is in the complex regime, so the rate is the modulus sqrt(gamma) at "
         "gamma_opt = s^2 (0 < s < 1)",
+        lhs=r"\rho_{\mathrm{heavy\ ball}}",
     )
     return d
 
@@ -272,10 +309,16 @@ def nesterov() -> Derivation:
     v_now = d.step(
         "Premise, per eigendirection: v_t = gamma v_{t-1} + eta lambda (theta_t - gamma v_{t-1})",
         gamma * v_prev + eta * lam * (th_now - gamma * v_prev),
+        lhs=r"v_t",
     )
-    update = d.step("theta_{t+1} = theta_t - v_t", sympy.expand(th_now - v_now))
+    update = d.step(
+        "theta_{t+1} = theta_t - v_t", sympy.expand(th_now - v_now), lhs=r"\theta_{t+1}"
+    )
     poly = d.result(
-        "char_poly", _char_poly(d, update, (th_prev, th_now)), "Characteristic polynomial"
+        "char_poly",
+        _char_poly(d, update, (th_prev, th_now)),
+        "Characteristic polynomial",
+        lhs=r"p(z) = \det(zI - T)",
     )
 
     # standard tuning: eta = 1/lambda_max, gamma = (sqrt(kappa)-1)/(sqrt(kappa)+1)
@@ -289,12 +332,14 @@ def nesterov() -> Derivation:
     disc_min = d.step(
         "Discriminant of the polynomial at q = 1/kappa",
         sympy.factor(sympy.discriminant(pq.subs(q, 1 / kappa), z)),
+        lhs=r"\Delta(q = 1/\kappa)",
     )
     g_cands = sympy.solve(disc_min, gamma)
     g_std = d.result(
         "gamma_standard",
         next(_in_sqrt(c, kappa) for c in g_cands if 0 < c.subs(kappa, 9) < 1),
         "Solve it for gamma in (0, 1) (sympy)",
+        lhs=r"\gamma",
     )
     p_min = sympy.factor(
         pq.subs({gamma: g_std, q: 1 / kappa}).subs(kappa, 1 / s**2), extension=None
@@ -303,14 +348,20 @@ def nesterov() -> Derivation:
         "Standard tuning, eta = 1/lambda_max: at lambda_min (q = 1/kappa, kappa = 1/s^2) the "
         "polynomial factors (sympy) as",
         p_min,
+        lhs=r"p(z)",
     )
     r_min = sympy.roots(sympy.Poly(p_min, z))
-    d.step("a double root (critical damping of the slowest mode)", r_min)
+    d.step(
+        "a double root (critical damping of the slowest mode)",
+        r_min,
+        lhs=r"\mathrm{root} \mapsto \mathrm{multiplicity}:",
+    )
     disc = sympy.factor(sympy.discriminant(pq, z))
-    d.step("Discriminant in q = eta lambda", disc)
+    d.step("Discriminant in q = eta lambda", disc, lhs=r"\Delta(q)")
     d.step(
         "Its zeros in q (sympy): complex roots for q between them",
         sympy.solve(disc, q),
+        lhs=r"q \in",
     )
     d.note(
         "At the standard tuning the lower zero is q = 1/kappa, so every eigenvalue above "
@@ -318,7 +369,7 @@ def nesterov() -> Derivation:
         "with q; the spectral radius is therefore attained at lambda_min"
     )
     root = next(iter(r_min))
-    d.result("rate", sympy.expand(root.subs(s, 1 / sympy.sqrt(kappa))), "rate")
+    d.result("rate", sympy.expand(root.subs(s, 1 / sympy.sqrt(kappa))), "rate", lhs=r"\rho")
 
     # Lessard-Recht-Packard: double root at lambda_min and root -rho at lambda_max
     rho, u = sympy.symbols("rho u", positive=True)
@@ -333,19 +384,28 @@ def nesterov() -> Derivation:
         [gamma, u],
         dict=True,
     )[0]
-    d.step("Double root rho at lambda_min: solve for gamma and u = 1 - eta lambda_min", double)
+    d.step(
+        "Double root rho at lambda_min: solve for gamma and u = 1 - eta lambda_min",
+        double,
+        lhs=r"(\gamma, u)",
+    )
     eta_rho = (1 - double[u]) / lambda_min
     q_hi = sympy.expand(eta_rho * lambda_max).subs(lambda_max, kappa * lambda_min)
     balance = sympy.numer(sympy.together(pq.subs({gamma: double[gamma], q: q_hi}).subs(z, -rho)))
-    d.step("Root -rho at lambda_max (numerator of p(-rho) = 0)", sympy.factor(balance))
+    d.step(
+        "Root -rho at lambda_max (numerator of p(-rho) = 0)",
+        sympy.factor(balance),
+        lhs=r"\mathrm{numer}\,p(-\rho)",
+    )
     cands = sympy.solve(balance, rho)
     probe = {kappa: 10}
     rate_lrp = next(c for c in cands if 0 < c.subs(probe) < 1)
-    d.result("rate_lrp", rate_lrp, "Solve for rho in (0, 1) (sympy)")
+    d.result("rate_lrp", rate_lrp, "Solve for rho in (0, 1) (sympy)", lhs=r"\rho")
     d.result(
         "eta_lrp",
         sympy.simplify(eta_rho.subs(rho, rate_lrp).subs(kappa, lambda_max / lambda_min)),
         "eta",
+        lhs=r"\eta",
     )
-    d.result("gamma_lrp", sympy.simplify(double[gamma].subs(rho, rate_lrp)), "gamma")
+    d.result("gamma_lrp", sympy.simplify(double[gamma].subs(rho, rate_lrp)), "gamma", lhs=r"\gamma")
     return d
