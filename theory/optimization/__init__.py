@@ -8,7 +8,7 @@ Gradient descent (``theory.optimization.gd``): :func:`gd_stability`, :func:`lear
 :func:`newton_step`, :func:`gd_convergence_rate`. Momentum (``theory.optimization.momentum``):
 :func:`momentum_particle_map`, :func:`heavy_ball`, :func:`nesterov`. Adaptive and stochastic
 methods (``theory.optimization.adaptive``): :func:`adam_bias_correction`, :func:`rmsprop`,
-:func:`sgd_minibatch`, :func:`energy_conserving_descent`.
+:func:`sgd_minibatch`; :func:`energy_conserving_descent` (``theory.optimization.ecd``).
 
 Besides the shared symbols of :mod:`theory.symbols`, results use ``ratio`` (r = eta/eta_opt),
 ``z`` (variable of characteristic polynomials), ``g``, ``g_mean``, ``g2_mean`` (a gradient,
@@ -25,7 +25,6 @@ from __future__ import annotations
 from theory.optimization.adaptive import (
     adam_bias_correction,
     batch,
-    energy_conserving_descent,
     g,
     g2_mean,
     g_mean,
@@ -34,6 +33,7 @@ from theory.optimization.adaptive import (
     sgd_minibatch,
     sigma,
 )
+from theory.optimization.ecd import energy_conserving_descent
 from theory.optimization.gd import (
     gd_convergence_rate,
     gd_stability,
