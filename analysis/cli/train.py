@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 
 from analysis import datasets
-from analysis.cli.regions import ProgressLine, parse_widths
+from analysis.cli.regions import parse_widths
 from analysis.networks import ReLUNetwork
 from analysis.optimizers import adagrad, adam, gd, momentum, nesterov, rmsprop, sgd
+from analysis.progress import ProgressLine
 from analysis.training import train
 
 __all__ = ["add_parser", "run"]
