@@ -6,6 +6,7 @@ Subcommands::
     physml derive --list      list the derivations
     physml report [--quick]   build reports/REPORT.md with its figures and check tables
     physml regions ...        count a network's linear regions exactly
+    physml train ...          train a network and track its exact regions
 """
 
 from __future__ import annotations
@@ -78,27 +79,85 @@ def _add_subcommands(sub: argparse._SubParsersAction) -> None:
     add_train_parser(sub)
 
 
+MAIN_EPILOG = """\
+examples:
+  physml report                       the whole report: reports/REPORT.md, figures, report.json
+  physml derive --list                every derivation, one line each
+  physml derive heavy_ball            one derivation as Markdown with LaTeX
+  physml regions --construct 5,5,5    an exact count beside (D+1)^K
+  physml train --data moons --epochs 300 --track-regions
+
+'physml COMMAND --help' explains each command."""
+
+REPORT_DESCRIPTION = """\
+Build the report: every claim of the lecture derived (sympy), computed independently
+(simulation, exact counts, a peer library) and checked, with its kind (exact, upper bound,
+lower bound, asymptote, empirical), and the lecture's figures.
+
+It writes only REPORT.md, report.json and figures/ in --out, and refuses a folder that holds
+other files and no physml report. The full report takes a few minutes on 2 cores; --quick
+uses smaller problems (about a minute)."""
+
+REPORT_EPILOG = """\
+examples:
+  physml report
+  physml report --quick --out /tmp/report --strict"""
+
+DERIVE_DESCRIPTION = """\
+Print a derivation as Markdown with LaTeX: its assumptions, each step as an equation, the
+results with their kind of claim, and the references."""
+
+DERIVE_EPILOG = """\
+examples:
+  physml derive --list
+  physml derive gd_convergence_rate"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``physml`` (exposed for docs and tests)."""
+    raw = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(
         prog="physml",
         description="Derive, compute and check the theory of gradient descent and of the "
         "linear regions of ReLU networks.",
+        epilog=MAIN_EPILOG,
+        formatter_class=raw,
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    d = sub.add_parser("derive", help="print a derivation as Markdown with LaTeX")
+    d = sub.add_parser(
+        "derive",
+        help="print a derivation as Markdown with LaTeX",
+        description=DERIVE_DESCRIPTION,
+        epilog=DERIVE_EPILOG,
+        formatter_class=raw,
+    )
     d.add_argument("name", nargs="?", help="derivation name (see --list)")
     d.add_argument("--list", action="store_true", help="list the derivations")
     d.set_defaults(func=_cmd_derive)
 
-    r = sub.add_parser("report", help="build the report (REPORT.md, figures, report.json)")
+    r = sub.add_parser(
+        "report",
+        help="build the report (REPORT.md, figures, report.json)",
+        description=REPORT_DESCRIPTION,
+        epilog=REPORT_EPILOG,
+        formatter_class=raw,
+    )
     r.add_argument("--out", default="reports", help="output folder (default: reports)")
-    r.add_argument("--quick", action="store_true", help="smaller problems, for CI and tests")
-    r.add_argument("--seed", type=_seed, default=None, help="seed of every random choice (>= 0)")
     r.add_argument(
-        "--strict", action="store_true", help="exit 1 if any check fails or a section errors"
+        "--quick", action="store_true", help="smaller problems, for CI and tests (default: off)"
+    )
+    r.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        help="seed of every random choice, an integer >= 0 (default: 20250206)",
+    )
+    r.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 if any check fails or a section errors (default: off)",
     )
     r.set_defaults(func=_cmd_report)
 

@@ -139,6 +139,15 @@ def _through(net: ReLUNetwork, path: str, label: str) -> tuple[ReLUNetwork, list
     return restrict(net, origin, dirs), slice_coordinates(k), f"{label}, on the {what} of {p.name}"
 
 
+_PLOT_FORMATS = (".png", ".svg", ".pdf")
+
+
+def _check_plot_path(path: str) -> None:
+    """``--plot`` writes exactly ``path``: it must name a picture format matplotlib writes."""
+    if Path(path).suffix.lower() not in _PLOT_FORMATS:
+        raise ValueError(f"--plot: the file must end in {', '.join(_PLOT_FORMATS)}, got {path!r}")
+
+
 def _plot(net: ReLUNetwork, domain: Any, path: str, points: Any = None) -> None:
     import matplotlib
 
@@ -192,6 +201,8 @@ def run(args: argparse.Namespace) -> int:
     """Execute ``physml regions`` for parsed arguments (see the module documentation)."""
     progress = None
     try:
+        if args.plot:
+            _check_plot_path(args.plot)
         net, construction, label = load_network(args)
         points = None
         if args.through is not None:
@@ -201,7 +212,10 @@ def run(args: argparse.Namespace) -> int:
         if domain is None and points is not None:
             domain = slice_box(net.input_dim, args.margin)
         method = choose_method(net, domain, args.method)
-        progress = ProgressLine() if args.progress else None
+        progress = None
+        if args.progress:
+            bound = int(serra_upper_bound(list(net.hidden_widths), net.input_dim))
+            progress = ProgressLine(bound=bound)
         if args.max_regions is not None:
             _say_bound_against_limit(net, args.max_regions)
         opts = {"max_regions": args.max_regions, "time_budget": args.time_budget}
@@ -250,6 +264,26 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in rows) else 1
 
 
+DESCRIPTION = """\
+Count a ReLU network's linear regions exactly and check the lecture's formulas.
+
+The count is exact for the network's weights (a float64 weight is an exact rational): ties
+and degenerate arrangements are decided in exact arithmetic. The network is a file, a random
+network (--random) or the maximum-regions construction (--construct). The output is the
+count and a check table: the count beside (D+1)^K, the Zaslavsky and Serra et al. bounds,
+each with its kind (exact, upper bound, lower bound).
+
+Exit status: 0 success; 1 a check is violated; 2 bad input, or a limit reached (the message
+gives the lower bound found)."""
+
+EPILOG = """\
+examples:
+  physml regions --construct 5,5,5
+  physml regions --random 2,16,16,1 --seed 3 --domain -1,1,-1,1 --plot regions.png
+  physml regions net.npz --kind linear --max-regions 1000000 --progress
+  physml regions mlp.pt --through pts.npy --boundary --plot slice.png"""
+
+
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``physml regions`` on the ``physml`` sub-command parser.
 
@@ -262,31 +296,76 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "regions",
         help="count a network's linear regions exactly and check the lecture's formulas",
-        description=(__doc__ or "").split("\n\n")[0],
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("network", nargs="?", help="network file (.npz or .json)")
-    p.add_argument("--random", metavar="WIDTHS", help="random network, widths D_i,n_1,...,D_o")
-    p.add_argument("--seed", type=int, default=0, help="seed for --random (default 0)")
     p.add_argument(
-        "--construct", metavar="WIDTHS", help="1-input max-regions construction, n_1,...,n_K"
+        "network",
+        nargs="?",
+        help="network file: .npz or .json (physml's formats), or a torch state_dict (.pt)",
     )
-    p.add_argument("--domain", help="box lo,hi[,lo,hi...] (default: all of R^D_i)")
-    p.add_argument("--kind", choices=REGION_KINDS, default="activation", help="what to count")
-    p.add_argument("--method", choices=METHODS, default="auto", help="counting method")
-    p.add_argument("--max-regions", type=int, help="refuse to enumerate more regions")
-    p.add_argument("--time-budget", type=float, help="stop after this many seconds")
-    p.add_argument("--plot", metavar="FILE", help="write a picture (1 or 2 inputs)")
+    p.add_argument(
+        "--random",
+        metavar="WIDTHS",
+        help="a He-random network instead, all widths D_i,n_1,...,n_K,D_o (e.g. 2,16,16,1)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of --random (default: 0)")
+    p.add_argument(
+        "--construct",
+        metavar="WIDTHS",
+        help="the 1-input maximum-regions construction instead, hidden widths n_1,...,n_K",
+    )
+    p.add_argument(
+        "--domain",
+        metavar="BOX",
+        help="count in the box lo,hi[,lo,hi...], entries decimal or p/q (default: all of R^D_i)",
+    )
+    p.add_argument(
+        "--kind",
+        choices=REGION_KINDS,
+        default="activation",
+        help="activation: regions of one on/off pattern of the units; linear: the pieces on "
+        "which the function is affine (neighbours with the same map merged); "
+        "(default: activation)",
+    )
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default="auto",
+        help="exact counting method; auto picks by inputs and depth (default: auto)",
+    )
+    p.add_argument(
+        "--max-regions",
+        type=int,
+        metavar="N",
+        help="stop, exit 2, once the count is certain to exceed N regions (default: no limit)",
+    )
+    p.add_argument(
+        "--time-budget",
+        type=float,
+        metavar="SECONDS",
+        help="stop, exit 2, after this many seconds with a lower bound (default: no limit)",
+    )
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="write a picture to exactly FILE (.png, .svg or .pdf; 1 or 2 inputs, or a slice)",
+    )
     p.add_argument(
         "--progress",
         action="store_true",
-        help="show the phase, the regions so far and the rate on stderr",
+        help="show the phase, the regions so far, the rate and the share of the upper bound "
+        "on stderr (default: off)",
     )
-    p.add_argument("--save", metavar="FILE", help="write the network counted (.npz or .json)")
+    p.add_argument(
+        "--save", metavar="FILE", help="write the network counted (.npz or .json) to FILE"
+    )
     p.add_argument(
         "--through",
         metavar="POINTS",
-        help="count on the segment (2 rows) or plane (3 rows) through these points (.npy, or "
-        "text with one point per row); --domain is then in slice coordinates",
+        help="count on the segment (2 points) or plane (3 points) through these points "
+        "(.npy, or text with one point per row); --domain is then in slice coordinates",
     )
     p.add_argument(
         "--boundary",
@@ -296,7 +375,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--margin",
         default="1/2",
-        help="with --through: the default box holds the points with this margin (default 1/2)",
+        help="with --through and no --domain: the box holds the points with this margin, "
+        "in slice coordinates (default: 1/2)",
     )
     p.set_defaults(func=run)
     return p

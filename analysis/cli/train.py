@@ -168,7 +168,8 @@ def run(args: argparse.Namespace) -> int:
         box = [(float(a), float(b)) for a, b in zip(lo, hi, strict=True)]
     line = ProgressLine(unit="steps", stream=sys.stderr) if args.progress else None
     if line is not None:
-        line.phase("training")
+        per_epoch = 1 if args.batch_size is None else -(-len(Xtr) // args.batch_size)
+        line.phase("training", total=args.steps or args.epochs * per_epoch)
     res = train(
         net0,
         Xtr,
@@ -229,29 +230,71 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+DESCRIPTION = """\
+Train a ReLU network with one of the lecture's optimizers (numpy, float64 backpropagation)
+and, with --track-regions, count its activation regions exactly at every record.
+
+The folder --out receives net.npz (the trained network), history.json and history.csv
+(step, train_loss, test_loss, accuracy, regions) and figures: the loss curves, the regions
+over training, and for 2 inputs the exact region map with the decision boundary. A quarter
+of the data is held out as the test set."""
+
+EPILOG = """\
+examples:
+  physml train --data moons --widths 2,16,16,2 --optimizer adam --eta 0.01 --epochs 300 \\
+      --track-regions --out runs/moons
+  physml train --data sawtooth --widths 1,8,8,1 --optimizer momentum --eta 0.05 --steps 2000"""
+
+
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``physml train``."""
     p = sub.add_parser(
         "train",
         help="train a ReLU network on a data set and track its exact regions",
-        description=(__doc__ or "").split("\n\n")[0],
-        epilog="example: physml train --data moons --widths 2,16,16,2 --optimizer adam "
-        "--eta 0.01 --epochs 300 --track-regions --out runs/moons",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     choices = [*_CLASSIFY, *_REGRESS, "digits"]
-    p.add_argument("--data", choices=choices, default="moons", help="data set (default moons)")
-    p.add_argument("--n", type=int, default=400, help="points of a synthetic set (default 400)")
-    p.add_argument("--widths", default="2,16,16,2", help="D_i,n_1,...,D_o (default 2,16,16,2)")
-    p.add_argument("--optimizer", choices=_OPTIMIZERS, default="adam", help="(default adam)")
-    p.add_argument("--eta", type=float, default=0.01, help="learning rate (default 0.01)")
-    p.add_argument("--gamma", type=float, default=0.9, help="momentum (default 0.9)")
-    p.add_argument("--epochs", type=int, help="passes over the training data")
-    p.add_argument("--steps", type=int, help="optimizer steps")
-    p.add_argument("--batch-size", type=int, help="mini-batch size (default: full batch)")
-    p.add_argument("--record-every", type=int, default=10, help="steps between records (10)")
-    p.add_argument("--track-regions", action="store_true", help="count exact regions (D_i <= 2)")
-    p.add_argument("--seed", type=int, default=0, help="seed of data, weights, batches (0)")
-    p.add_argument("--out", default="physml-train", help="output folder (default physml-train)")
-    p.add_argument("--progress", action="store_true", help="show progress on stderr")
+    p.add_argument("--data", choices=choices, default="moons", help="data set (default: moons)")
+    p.add_argument(
+        "--n", type=int, default=400, help="points of a synthetic data set (default: 400)"
+    )
+    p.add_argument(
+        "--widths",
+        default="2,16,16,2",
+        help="all widths D_i,n_1,...,D_o; D_o = 1 is a logistic classifier, more outputs "
+        "softmax (default: 2,16,16,2)",
+    )
+    p.add_argument(
+        "--optimizer", choices=_OPTIMIZERS, default="adam", help="optimizer (default: adam)"
+    )
+    p.add_argument("--eta", type=float, default=0.01, help="learning rate η (default: 0.01)")
+    p.add_argument(
+        "--gamma",
+        type=float,
+        default=0.9,
+        help="momentum γ, for momentum and nesterov (default: 0.9)",
+    )
+    p.add_argument("--epochs", type=int, help="passes over the training data (or give --steps)")
+    p.add_argument("--steps", type=int, help="optimizer steps (or give --epochs)")
+    p.add_argument("--batch-size", type=int, help="mini-batch size in points (default: full batch)")
+    p.add_argument(
+        "--record-every", type=int, default=10, help="steps between records (default: 10)"
+    )
+    p.add_argument(
+        "--track-regions",
+        action="store_true",
+        help="count the exact regions at every record, on the data's box (D_i <= 2; default: off)",
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, help="seed of the data, weights and batches (default: 0)"
+    )
+    p.add_argument("--out", default="physml-train", help="output folder (default: physml-train)")
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar with rate and time left on stderr (default: off)",
+    )
     p.set_defaults(func=run)
     return p

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import analysis.report.sections as report_sections
+from analysis.progress import format_seconds
 from analysis.report.core import (
     Check,
     ReportContext,
@@ -87,6 +88,7 @@ def build_report(
             )
         parts: list[tuple[Section, str, dict[str, Any]]] = []
         all_checks: list[Check] = []
+        started = time.perf_counter()
         for i, sec in enumerate(sections, 1):
             t0 = time.perf_counter()
             text, checks, record = _run_section(sec, ctx, figdir)
@@ -96,9 +98,12 @@ def build_report(
             if progress:
                 bad = sum(not c.ok for c in checks)
                 state = "ERROR " + str(record["error"]) if record["status"] == "error" else "ok"
+                spent = time.perf_counter() - started
+                left = spent / i * (len(sections) - i)
                 print(
                     f"[{i:2d}/{len(sections)}] {sec.title}: {state} "
-                    f"({len(checks)} checks, {bad} failed, {seconds:.1f} s)",
+                    f"({len(checks)} checks, {bad} failed, {seconds:.1f} s; "
+                    f"{format_seconds(spent)} elapsed, about {format_seconds(left)} left)",
                     file=sys.stderr,
                     flush=True,
                 )
