@@ -1,0 +1,88 @@
+"""Momentum's stability regions measured numerically: spectral radii of the update matrices.
+
+For each scheme the per-eigendirection update of (theta_t, theta_{t-1}) is written out here as
+its 2 x 2 matrix (from the update rule, not from the derived polynomial), and its spectral
+radius is computed with numpy. :func:`threshold` finds where the radius reaches 1 by bisection,
+:func:`spectral_map` draws it over a (q, gamma) grid, and :func:`run_lecture_sign` iterates the
+slide's rule itself.
+
+>>> round(threshold("heavy_ball", 0.5), 9)
+3.0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = [
+    "SCHEMES",
+    "update_matrix",
+    "spectral_radius",
+    "threshold",
+    "spectral_map",
+    "run_lecture_sign",
+]
+
+SCHEMES = ("heavy_ball", "nesterov", "lecture_sign")
+
+
+def update_matrix(scheme: str, q: float, gamma: float) -> np.ndarray:
+    """The map (theta_t, theta_{t-1}) -> (theta_{t+1}, theta_t) for q = eta lambda.
+
+    With v_{t-1} = theta_{t-1} - theta_t, v_t = gamma v_{t-1} + q x and theta_{t+1} =
+    theta_t - v_t, where the gradient is taken at x = theta_t (heavy ball), theta_t - gamma
+    v_{t-1} (Nesterov) or theta_t + gamma v_{t-1} (the slide's sign).
+    """
+    s = {"heavy_ball": 0.0, "nesterov": -1.0, "lecture_sign": 1.0}.get(scheme)
+    if s is None:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    # x = theta_t + s gamma (theta_{t-1} - theta_t)
+    x_t, x_m = 1.0 - s * gamma, s * gamma
+    # theta_{t+1} = theta_t - gamma (theta_{t-1} - theta_t) - q x
+    return np.array([[1.0 + gamma - q * x_t, -gamma - q * x_m], [1.0, 0.0]])
+
+
+def spectral_radius(scheme: str, q: float, gamma: float) -> float:
+    """The largest |eigenvalue| of :func:`update_matrix` (< 1: the direction converges)."""
+    return float(np.max(np.abs(np.linalg.eigvals(update_matrix(scheme, q, gamma)))))
+
+
+def threshold(scheme: str, gamma: float, rtol: float = 1e-12) -> float:
+    """The smallest q > 0 where the spectral radius reaches 1, by bisection (q_max).
+
+    The bracket starts at [q_lo, q_hi] with q_lo small (stable) and q_hi doubled until
+    unstable; the stable set of each scheme is an interval (0, q_max).
+    """
+    lo, hi = 1e-6, 1.0
+    if spectral_radius(scheme, lo, gamma) >= 1:
+        raise ValueError(f"{scheme} is not stable at small q for gamma = {gamma}")
+    while spectral_radius(scheme, hi, gamma) < 1:
+        lo, hi = hi, 2 * hi
+        if hi > 1e9:
+            raise ValueError("no threshold below 1e9")
+    while hi - lo > rtol * hi:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if spectral_radius(scheme, mid, gamma) < 1 else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def spectral_map(scheme: str, qs: ArrayLike, gammas: ArrayLike) -> np.ndarray:
+    """Spectral radii on the grid: ``out[i, j]`` at ``gamma = gammas[i]``, ``q = qs[j]``."""
+    return np.array(
+        [[spectral_radius(scheme, q, g) for q in np.ravel(qs)] for g in np.ravel(gammas)]
+    )
+
+
+def run_lecture_sign(q: float, gamma: float, steps: int = 400, theta0: float = 1.0) -> np.ndarray:
+    """The slide's rule v_t = gamma v_{t-1} + eta grad E(theta_t + gamma v_{t-1}), iterated.
+
+    On E = theta^2/2 (lambda = 1, so eta = q); returns theta_0..theta_steps from rest.
+    """
+    th, v = theta0, 0.0
+    out = [th]
+    for _ in range(steps):
+        v = gamma * v + q * (th + gamma * v)
+        th = th - v
+        out.append(th)
+    return np.array(out)

@@ -1,0 +1,150 @@
+"""Stability regions of momentum in the (eta lambda, gamma) plane, derived from the update rules.
+
+For heavy ball, Nesterov, and the lecture slide's Nesterov (its lookahead written with a plus
+sign, grad E(theta_t + gamma v_{t-1})), the per-eigendirection update is a linear map of
+(theta_t, theta_{t-1}); both roots of its characteristic polynomial lie inside the unit disc
+iff the Schur-Cohn (Jury) conditions p(1) > 0, p(-1) > 0, |p(0)| < 1 hold. Their boundaries in
+q = eta lambda are solved here; the critical-damping curves are where the discriminant vanishes.
+
+Private part of :mod:`theory.optimization`; import the public names from there.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from theory.claims import Claim, Kind
+from theory.derivation import Derivation, register
+from theory.symbols import gamma
+
+__all__ = ["momentum_phases", "q", "SCHEMES"]
+
+#: q = eta lambda, the step in units of the curvature
+q = sympy.Symbol("q", positive=True)
+_z = sympy.Symbol("z")
+_th, _thm = sympy.symbols("theta_t theta_{t-1}", real=True)
+
+#: the lookahead point of each scheme, as a function of theta_t and v_{t-1} = theta_{t-1} - theta_t
+SCHEMES = {
+    "heavy_ball": lambda th, v: th,
+    "nesterov": lambda th, v: th - gamma * v,
+    "lecture_sign": lambda th, v: th + gamma * v,
+}
+
+
+def _poly(d: Derivation, scheme: str) -> sympy.Expr:
+    v_prev = _thm - _th
+    look = SCHEMES[scheme](_th, v_prev)
+    v = gamma * v_prev + q * look  # v_t = gamma v_{t-1} + eta grad E(lookahead), grad = lambda x
+    nxt = sympy.expand(_th - v)
+    a, b = nxt.coeff(_th), nxt.coeff(_thm)
+    return d.step(
+        f"{scheme}: v_t = gamma v_(t-1) + eta lambda x_look, theta_(t+1) = theta_t - v_t; the "
+        "characteristic polynomial of (theta_t, theta_(t-1)) -> (theta_(t+1), theta_t)",
+        sympy.expand(_z**2 - a * _z - b),
+        lhs=r"p_{\mathrm{" + scheme.replace("_", r"\ ") + "}}(z)",
+    )
+
+
+def _boundaries(d: Derivation, scheme: str, poly: sympy.Expr) -> dict[str, list]:
+    conds = {
+        "p(1) = 0": poly.subs(_z, 1),
+        "p(-1) = 0": poly.subs(_z, -1),
+        "p(0) = 1": poly.subs(_z, 0) - 1,
+        "p(0) = -1": poly.subs(_z, 0) + 1,
+    }
+    roots = {k: sympy.solve(sympy.Eq(e, 0), q) for k, e in conds.items()}
+    d.step(
+        f"{scheme}: where each Jury condition changes sign, solved for q (sympy)",
+        {sympy.Symbol(k): sympy.FiniteSet(*r) for k, r in roots.items()},
+        lhs=None,
+    )
+    return roots
+
+
+@register
+def momentum_phases() -> Derivation:
+    """The stable intervals 0 < q < q_max of three momentum schemes, and their critical damping.
+
+    Returns
+    -------
+    Derivation
+        Results ``heavy_ball_q_max`` (2(1 + gamma)), ``nesterov_q_max``
+        (2(1 + gamma)/(1 + 2 gamma)), ``lecture_sign_q_max`` (1/gamma - 1 for gamma >= 1/5),
+        ``lecture_sign_q_max_small_gamma`` (2(1 + gamma)/(1 - 2 gamma) for gamma < 1/5),
+        ``crossover_gamma`` (1/5), ``heavy_ball_critical`` ((1 -+ sqrt(gamma))^2) and
+        ``nesterov_critical`` (the zeros of its discriminant): exact, for 0 < gamma < 1.
+    """
+    d = Derivation(
+        "Stability regions of momentum in the (eta lambda, gamma) plane",
+        assumptions=[
+            "a quadratic direction with curvature lambda > 0, q = eta lambda > 0",
+            "0 < gamma < 1",
+        ],
+        references=[
+            "Physics 361, Lecture 6: GD with momentum, Nesterov",
+            "Polyak (1964); Nesterov (1983); Jury's stability criterion",
+        ],
+    )
+    cond = "0 < gamma < 1"
+    polys = {s: _poly(d, s) for s in SCHEMES}
+    hb = _boundaries(d, "heavy_ball", polys["heavy_ball"])
+    d.note("heavy ball: p(0) = gamma lies in (0, 1), so only p(-1) > 0 bounds q from above")
+    d.result(
+        "heavy_ball_q_max",
+        hb["p(-1) = 0"][0],
+        "heavy ball: stable iff 0 < q <",
+        claim=Claim(Kind.EXACT, cond),
+        lhs=r"q_{\max}^{\mathrm{HB}}",
+    )
+    ne = _boundaries(d, "nesterov", polys["nesterov"])
+    d.note(
+        "Nesterov: p(0) = gamma (1 - q) stays in (-1, 1) for q < 1 + 1/gamma, beyond p(-1)'s root"
+    )
+    d.result(
+        "nesterov_q_max",
+        sympy.factor(ne["p(-1) = 0"][0]),
+        "Nesterov: stable iff 0 < q <",
+        claim=Claim(Kind.EXACT, cond),
+        lhs=r"q_{\max}^{\mathrm{N}}",
+    )
+    ls = _boundaries(d, "lecture_sign", polys["lecture_sign"])
+    a0_root = sympy.factor(ls["p(0) = 1"][0])
+    pm1_root = sympy.factor(ls["p(-1) = 0"][0])
+    cross = d.step(
+        "lecture sign: the two upper boundaries p(0) = 1 and p(-1) = 0 meet at",
+        [r for r in sympy.solve(sympy.Eq(a0_root, pm1_root), gamma) if 0 < r < 1],
+        lhs=r"\gamma \in",
+    )
+    d.result("crossover_gamma", cross[0])
+    d.result(
+        "lecture_sign_q_max",
+        sympy.expand(a0_root),
+        "lecture sign, gamma >= 1/5: p(0) = gamma (1 + q) reaches 1 first, so stable iff q <",
+        claim=Claim(Kind.EXACT, "1/5 <= gamma < 1"),
+        lhs=r"q_{\max}^{\mathrm{slide}}",
+    )
+    d.result(
+        "lecture_sign_q_max_small_gamma",
+        pm1_root,
+        "lecture sign, gamma < 1/5: p(-1) = 0 comes first",
+        claim=Claim(Kind.EXACT, "0 < gamma < 1/5"),
+        lhs=r"q_{\max}^{\mathrm{slide}}",
+    )
+    disc_hb = sympy.discriminant(polys["heavy_ball"], _z)
+    d.result(
+        "heavy_ball_critical",
+        sympy.FiniteSet(*sympy.solve(disc_hb, q)),
+        "heavy ball: the discriminant vanishes (critical damping, a double root) at q in",
+        claim=Claim(Kind.EXACT, cond),
+        lhs=r"q_{\mathrm{crit}}^{\mathrm{HB}} \in",
+    )
+    disc_ne = sympy.discriminant(polys["nesterov"], _z)
+    d.result(
+        "nesterov_critical",
+        sympy.FiniteSet(*[sympy.factor(r) for r in sympy.solve(disc_ne, q)]),
+        "Nesterov: critical damping at q in",
+        claim=Claim(Kind.EXACT, cond),
+        lhs=r"q_{\mathrm{crit}}^{\mathrm{N}} \in",
+    )
+    return d
