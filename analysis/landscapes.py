@@ -40,6 +40,7 @@ __all__ = [
     "monkey_saddle",
     "beale",
     "rosenbrock",
+    "himmelblau",
     "lrp_counterexample",
     "BEALE_STARTS",
     "LeastSquaresData",
@@ -220,6 +221,30 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Landscape:
         return _hess(2 - 4 * b * (y - x**2) + 8 * b * x**2, -4 * b * x, 2 * b + 0 * x)
 
     return Landscape("Rosenbrock", loss, grad, hessian, ((a, a * a),), 0.0)
+
+
+def himmelblau() -> Landscape:
+    """Himmelblau's function :math:`(x^2 + y - 11)^2 + (x + y^2 - 7)^2`: four minima of value 0.
+
+    >>> himmelblau().loss(np.array([3.0, 2.0]))
+    0.0
+    """
+
+    def loss(th):
+        x, y = _xy(th)
+        return _scalar((x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2)
+
+    def grad(th):
+        x, y = _xy(th)
+        a, b = x**2 + y - 11, x + y**2 - 7
+        return np.array([4 * x * a + 2 * b, 2 * a + 4 * y * b])
+
+    def hessian(th):
+        x, y = _xy(th)
+        return _hess(12 * x**2 + 4 * y - 42, 4 * x + 4 * y, 4 * x + 12 * y**2 - 26)
+
+    minima = ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848127))
+    return Landscape("Himmelblau", loss, grad, hessian, minima, 0.0)
 
 
 def lrp_counterexample(m: float = 1.0, L: float = 25.0) -> Landscape:

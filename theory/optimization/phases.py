@@ -17,7 +17,7 @@ from theory.claims import Claim, Kind
 from theory.derivation import Derivation, register
 from theory.symbols import gamma
 
-__all__ = ["momentum_phases", "q", "SCHEMES"]
+__all__ = ["momentum_phases", "momentum_memory", "q", "SCHEMES"]
 
 #: q = eta lambda, the step in units of the curvature
 q = sympy.Symbol("q", positive=True)
@@ -146,5 +146,51 @@ def momentum_phases() -> Derivation:
         "Nesterov: critical damping at q in",
         claim=Claim(Kind.EXACT, cond),
         lhs=r"q_{\mathrm{crit}}^{\mathrm{N}} \in",
+    )
+    return d
+
+
+@register
+def momentum_memory() -> Derivation:
+    """Momentum's memory 1/(1 - gamma) and its terminal step eta g/(1 - gamma) (exact).
+
+    Returns
+    -------
+    Derivation
+        ``memory`` (sum_k gamma^k = 1/(1 - gamma), the effective number of past gradients) and
+        ``terminal_step`` (the fixed point of v = gamma v + eta g under a constant gradient g).
+    """
+    d = Derivation(
+        "Momentum's memory and terminal step",
+        assumptions=["v_t = gamma v_{t-1} + eta grad E(theta_t), 0 <= gamma < 1"],
+        references=["Physics 361, Lecture 6: GD with momentum"],
+    )
+    k = sympy.Symbol("k", integer=True, nonnegative=True)
+    v, g_ = sympy.symbols("v g", real=True)
+    eta_ = sympy.Symbol("eta", positive=True)
+    unrolled = d.step(
+        "Unrolled, v_t = eta sum_k gamma^k grad E(theta_(t-k)): the weight k steps back",
+        gamma**k,
+        lhs="w_k",
+    )
+    total = sympy.summation(unrolled, (k, 0, sympy.oo))
+    if isinstance(total, sympy.Piecewise):
+        total = total.args[0][0]  # |gamma| < 1
+    d.result(
+        "memory",
+        sympy.simplify(total),
+        "Their sum (sympy, |gamma| < 1): the number of past gradients the velocity remembers",
+        claim=Claim(Kind.EXACT, "0 <= gamma < 1"),
+        lhs=r"\sum_k w_k",
+    )
+    fixed = d.step(
+        "A constant gradient g: the fixed point of the velocity", sympy.Eq(v, gamma * v + eta_ * g_)
+    )
+    d.result(
+        "terminal_step",
+        sympy.solve(fixed, v)[0],
+        "Solve (sympy): the step grows to",
+        claim=Claim(Kind.EXACT, "0 <= gamma < 1, constant gradient"),
+        lhs="v_\\infty",
     )
     return d
