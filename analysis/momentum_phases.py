@@ -12,6 +12,8 @@ slide's rule itself.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -22,6 +24,8 @@ __all__ = [
     "threshold",
     "spectral_map",
     "run_lecture_sign",
+    "double_root_count",
+    "slowest_direction_count",
 ]
 
 SCHEMES = ("heavy_ball", "nesterov", "lecture_sign")
@@ -86,3 +90,46 @@ def run_lecture_sign(q: float, gamma: float, steps: int = 400, theta0: float = 1
         th = th - v
         out.append(th)
     return np.array(out)
+
+
+def double_root_count(rho: float, eps: float) -> int:
+    """The smallest integer N past the prefactor's peak with (1 + (1 - rho) N) rho^N <= eps.
+
+    The slowest mode of tuned heavy ball and Nesterov from rest
+    (:func:`theory.optimization.double_root_iterations`), evaluated in floating point.
+
+    >>> double_root_count(0.9, 1e-6)
+    158
+    """
+    if not 0 < rho < 1 or not 0 < eps < 1:
+        raise ValueError("need 0 < rho < 1 and 0 < eps < 1")
+    log_mode = lambda n: math.log1p((1 - rho) * n) + n * math.log(rho)  # noqa: E731
+    lo = max(0.0, 1 / math.log(1 / rho) - 1 / (1 - rho))  # the prefactor's peak
+    hi = max(1.0, 2 * lo)
+    while log_mode(hi) > math.log(eps):
+        hi *= 2
+    while hi - lo > 1e-9 * hi:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if log_mode(mid) > math.log(eps) else (lo, mid)
+    return math.ceil(hi - 1e-9 * hi)
+
+
+def slowest_direction_count(method: str, kappa: float, eps: float) -> int:
+    """Steps of physml's tuned ``momentum`` or ``nesterov`` on the lambda_min direction alone.
+
+    A 1-D quadratic with curvature 1/kappa, the optimizer tuned for [1/kappa, 1] as in
+    :func:`analysis.quadratics.tuned_hyperparameters`; steps until |theta_t| <= eps |theta_0|.
+    """
+    from analysis.quadratics import _factory, tuned_hyperparameters
+
+    tuned = tuned_hyperparameters(method, 1.0 / kappa, 1.0)
+    opt = _factory(method, tuned["gamma"])(tuned["eta"])
+    lam = 1.0 / kappa
+    th = np.array([1.0])
+    state = opt.init(th)
+    for t in range(1, 10**8):
+        step, state = opt.update(lam * th, state, th)
+        th = th + step
+        if abs(th[0]) <= eps:
+            return t
+    raise RuntimeError("no convergence")

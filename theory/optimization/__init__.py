@@ -42,10 +42,11 @@ from theory.optimization.gd import (
     ratio,
 )
 from theory.optimization.momentum import heavy_ball, momentum_particle_map, nesterov, z
-from theory.optimization.phases import momentum_memory, momentum_phases
+from theory.optimization.phases import double_root_iterations, momentum_memory, momentum_phases
 from theory.optimization.saddles import kramers_escape, saddle_escape, sgd_noise_floor
 
 __all__ = [
+    "double_root_iterations",
     "momentum_memory",
     "saddle_escape",
     "sgd_noise_floor",

@@ -17,7 +17,7 @@ from theory.claims import Claim, Kind
 from theory.derivation import Derivation, register
 from theory.symbols import gamma
 
-__all__ = ["momentum_phases", "momentum_memory", "q", "SCHEMES"]
+__all__ = ["momentum_phases", "momentum_memory", "double_root_iterations", "q", "SCHEMES"]
 
 #: q = eta lambda, the step in units of the curvature
 q = sympy.Symbol("q", positive=True)
@@ -192,5 +192,66 @@ def momentum_memory() -> Derivation:
         "Solve (sympy): the step grows to",
         claim=Claim(Kind.EXACT, "0 <= gamma < 1, constant gradient"),
         lhs="v_\\infty",
+    )
+    return d
+
+
+@register
+def double_root_iterations() -> Derivation:
+    """Iterations to tolerance at a double root: the prefactor of tuned heavy ball and Nesterov.
+
+    Returns
+    -------
+    Derivation
+        ``mode`` ((1 + (1 - rho) t) rho^t: the slowest direction from rest, exact),
+        ``iterations`` (the equation (1 + (1 - rho) N) rho^N = epsilon whose root beyond the
+        prefactor's peak is the count: exact, the count its ceiling) and ``excess`` (the
+        steps beyond ln(1/epsilon)/ln(1/rho), ln(1 + (1 - rho) N)/ln(1/rho): it grows with
+        kappa, so the plain count ln(1/epsilon)/ln(1/rho) is only the asymptote as
+        epsilon -> 0 at fixed kappa).
+    """
+    d = Derivation(
+        "Iterations at a double root: the transient of tuned heavy ball and Nesterov",
+        assumptions=[
+            "the slowest direction's recurrence has a double root rho in (0, 1) (critical "
+            "damping: heavy ball at its optimal tuning at lambda_min and lambda_max, Nesterov "
+            "with eta = 1/lambda_max at lambda_min)",
+            "the run starts at rest, theta_{-1} = theta_0",
+        ],
+        references=["Physics 361, Lecture 6: GD with momentum", "Lessard, Recht & Packard (2016)"],
+    )
+    rho, eps_ = sympy.symbols("rho epsilon", positive=True)
+    t = sympy.Symbol("t", integer=True, nonnegative=True)
+    N = sympy.Symbol("N", positive=True)
+    th = sympy.Function("theta")
+    rec = d.step(
+        "A double root rho: theta_(t+2) = 2 rho theta_(t+1) - rho^2 theta_t, with theta_0 = 1 "
+        "and theta_1 = 2 rho - rho^2 (from rest)",
+        sympy.Eq(th(t + 2), 2 * rho * th(t + 1) - rho**2 * th(t)),
+    )
+    sol = sympy.rsolve(rec.lhs - rec.rhs, th(t), {th(0): 1, th(1): 2 * rho - rho**2})
+    mode = d.result(
+        "mode",
+        sympy.factor(sol),
+        "Solved (sympy rsolve): a polynomial prefactor times rho^t",
+        claim=Claim(Kind.EXACT, "double root, from rest"),
+        lhs=r"\theta_t",
+    )
+    d.result(
+        "iterations",
+        sympy.Eq(sympy.expand(mode.subs(t, N)), eps_),
+        "The count N: where the slowest mode falls to epsilon (its root N > 1/ln(1/rho) - "
+        "1/(1 - rho), past the prefactor's peak; solved numerically, the count is its ceiling)",
+        claim=Claim(Kind.EXACT, "the count is the ceiling of the root"),
+    )
+    d.result(
+        "excess",
+        sympy.log(1 + (1 - rho) * N) / sympy.log(1 / rho),
+        "Taking logs: N = [ln(1/epsilon) + ln(1 + (1 - rho) N)]/ln(1/rho), so beyond the plain "
+        "count N exceeds it by",
+        claim=Claim(
+            Kind.ASYMPTOTE, "the plain count is the epsilon -> 0 limit", limit="epsilon -> 0"
+        ),
+        lhs=r"N - \frac{\ln(1/\epsilon)}{\ln(1/\rho)}",
     )
     return d
