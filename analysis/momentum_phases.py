@@ -17,6 +17,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
+from analysis.quadratics import _factory, tuned_hyperparameters
+
 __all__ = [
     "SCHEMES",
     "update_matrix",
@@ -26,6 +28,8 @@ __all__ = [
     "run_lecture_sign",
     "double_root_count",
     "slowest_direction_count",
+    "worst_radius",
+    "best_tuning",
 ]
 
 SCHEMES = ("heavy_ball", "nesterov", "lecture_sign")
@@ -120,8 +124,6 @@ def slowest_direction_count(method: str, kappa: float, eps: float) -> int:
     A 1-D quadratic with curvature 1/kappa, the optimizer tuned for [1/kappa, 1] as in
     :func:`analysis.quadratics.tuned_hyperparameters`; steps until |theta_t| <= eps |theta_0|.
     """
-    from analysis.quadratics import _factory, tuned_hyperparameters
-
     tuned = tuned_hyperparameters(method, 1.0 / kappa, 1.0)
     opt = _factory(method, tuned["gamma"])(tuned["eta"])
     lam = 1.0 / kappa
@@ -133,3 +135,47 @@ def slowest_direction_count(method: str, kappa: float, eps: float) -> int:
         if abs(th[0]) <= eps:
             return t
     raise RuntimeError("no convergence")
+
+
+def worst_radius(
+    scheme: str, etas: ArrayLike, gammas: ArrayLike, lam_min: float, lam_max: float, nq: int = 200
+) -> np.ndarray:
+    """The worst spectral radius over curvatures in [lam_min, lam_max], on an (eta, gamma) grid.
+
+    Entries of :func:`update_matrix` in closed form, vectorised; the roots of its
+    characteristic polynomial z^2 - tr z + det. ``out[i, j]`` is at ``etas[i]``, ``gammas[j]``.
+    """
+    s = {"heavy_ball": 0.0, "nesterov": -1.0, "lecture_sign": 1.0}.get(scheme)
+    if s is None:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    E, G = np.meshgrid(np.ravel(etas), np.ravel(gammas), indexing="ij")
+    q = E[..., None] * np.linspace(lam_min, lam_max, nq)
+    g = G[..., None]
+    m00 = 1.0 + g - q * (1.0 - s * g)  # first row of the update matrix; second row (1, 0)
+    m01 = -g - q * s * g
+    tr, det = m00, -m01
+    disc = np.sqrt((tr**2 - 4 * det).astype(complex))
+    return np.maximum(np.abs((tr + disc) / 2), np.abs((tr - disc) / 2)).max(axis=-1)
+
+
+def best_tuning(scheme: str, kappa: float) -> tuple[float, float, float]:
+    """``(rate, eta, gamma)`` minimising the worst radius over [1/kappa, 1], found numerically.
+
+    A grid search, then Nelder-Mead from the best grid point (scipy). Independent of the
+    derivations: it searches instead of solving.
+    """
+    from scipy.optimize import minimize
+
+    etas, gammas = np.linspace(0.01, 4.0, 160), np.linspace(0.0, 0.99, 160)
+    r = worst_radius(scheme, etas, gammas, 1 / kappa, 1.0)
+    i, j = np.unravel_index(int(r.argmin()), r.shape)
+
+    def f(x: np.ndarray) -> float:
+        if not (0 < x[0] and 0 <= x[1] < 1):
+            return 10.0
+        return float(worst_radius(scheme, [x[0]], [x[1]], 1 / kappa, 1.0, nq=2000)[0, 0])
+
+    res = minimize(
+        f, [etas[i], gammas[j]], method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12}
+    )
+    return float(res.fun), float(res.x[0]), float(res.x[1])

@@ -35,7 +35,7 @@ from theory.networks import (
     max_regions_shallow,
     shallow_parameter_count,
 )
-from theory.symbols import D, Delta_t, K, eta, kappa, lam, lambda_max, lambda_min, m, mu
+from theory.symbols import D, Delta_t, K, eta, gamma, kappa, lam, lambda_max, lambda_min, m, mu
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,51 @@ def _sawtooth_depth():
 
     pieces = count_regions(sawtooth_network(4), [(0, 1)], kind="linear")
     return 2 ** (4 + 1), pieces, None
+
+
+def _saddle_strict():
+    """Steps GD needs to escape a strict saddle from delta = 1e-6 (eta = 0.1, mu = 1)."""
+    import math
+
+    from analysis.saddles import escape_steps
+
+    r = derive("saddle_escape").results["strict_steps"]
+    n = {v.name: v for v in r.free_symbols}
+    formula = math.ceil(float(r.subs({n["delta"]: 1e-6, n["eta"]: 0.1, n["mu"]: 1})))
+    return formula, escape_steps("strict", 1e-6, 0.1, 1.0), None
+
+
+def _heavy_ball_q_max():
+    """Heavy ball's largest stable eta*lambda at gamma = 0.6, from the update matrix's radius."""
+    from analysis.momentum_phases import threshold
+
+    r = derive("momentum_phases").results["heavy_ball_q_max"]
+    return float(r.subs(gamma, 0.6)), threshold("heavy_ball", 0.6), 1e-9
+
+
+def _slide_nesterov_sign():
+    """The slide's Nesterov sign: stable only for eta*lambda < 1/gamma - 1 (gamma = 0.9)."""
+    from analysis.momentum_phases import threshold
+
+    r = derive("momentum_phases").results["lecture_sign_q_max"]
+    return float(r.subs(gamma, 0.9)), threshold("lecture_sign", 0.9), 1e-9
+
+
+def _double_root_count():
+    """Tuned heavy ball on its slowest direction (kappa = 1e4): the double root's count."""
+    from analysis.momentum_phases import double_root_count, slowest_direction_count
+
+    rate = float(derive("heavy_ball").results["rate_opt"].subs(kappa, 1e4))
+    return double_root_count(rate, 1e-6), slowest_direction_count("momentum", 1e4, 1e-6), None
+
+
+def _minibatch_exact():
+    """Variance of the batch mean over all C(6, 2) batches, exactly."""
+    from analysis.saddles import minibatch_variance_exact
+
+    g = [Fraction(v) for v in (2, 7, 1, 8, 2, 8)]
+    var, s2 = minibatch_variance_exact(g, 2)
+    return s2 * Fraction(6 - 2, 2 * 5), var, None
 
 
 # ------------------------------------------------------------------ 2.5 Optimization
@@ -353,6 +398,41 @@ LECTURE = [
         None,
         Kind.EXACT,
         _identity_embedding,
+    ),
+    Claim(
+        "Gradient Descent",
+        "escaping a strict saddle takes ln(1/delta)/ln(1 + eta mu) steps",
+        "saddle_escape",
+        Kind.EXACT,
+        _saddle_strict,
+    ),
+    Claim(
+        "GD with Momentum",
+        "heavy ball is stable for eta lambda < 2(1 + gamma)",
+        "momentum_phases",
+        Kind.EXACT,
+        _heavy_ball_q_max,
+    ),
+    Claim(
+        "GD with Momentum",
+        "the slide's Nesterov sign is unstable beyond eta lambda = 1/gamma - 1",
+        "momentum_phases",
+        Kind.EXACT,
+        _slide_nesterov_sign,
+    ),
+    Claim(
+        "Convergence in Higher Dimensions",
+        "tuned heavy ball's count carries the double root's prefactor",
+        "double_root_iterations",
+        Kind.EXACT,
+        _double_root_count,
+    ),
+    Claim(
+        "SGD with Mini-batches",
+        "the mini-batch variance, over every batch",
+        "sgd_minibatch",
+        Kind.EXACT,
+        _minibatch_exact,
     ),
     Claim(
         "Universal Approximation Theorem",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sympy
 
+from theory.claims import Claim, Kind
 from theory.derivation import Derivation, register
 from theory.symbols import beta, beta_1, beta_2, epsilon, eta, t
 
@@ -190,7 +191,12 @@ def rmsprop() -> Derivation:
     """
     d = Derivation(
         "RMSProp: the second moment evens out steep and flat directions",
-        assumptions=["s_0 = 0, 0 < beta < 1, epsilon > 0", "element-wise operations"],
+        assumptions=[
+            "s_0 = 0, 0 < beta < 1, epsilon > 0",
+            "element-wise operations",
+            "for the steady step: s has settled to its fixed point, i.e. s tracks g^2 (a "
+            "gradient that changes slowly against the memory 1/(1 - beta))",
+        ],
         references=[
             f"{LECTURE}, slides 'Using the 2nd Moment' and 'RMS-Prop'",
             "Tieleman, Hinton, Lecture 6.5 of Neural Networks for Machine Learning (2012)",
@@ -235,6 +241,21 @@ def rmsprop() -> Derivation:
         "Steady step as eps -> 0 (sympy limit): independent of the curvature "
         "lambda_i, so flat directions move as fast as steep ones",
         lhs=r"\lim_{\epsilon\to 0}\eta_{\mathrm{eff}}(s^*)\,\partial_i E",
+    )
+    s1 = sympy.factor(sk.subs(k, 1))
+    g_abs = sympy.Symbol("|g|", positive=True)
+    d.step("The first step's second moment, from s_0 = 0", s1, lhs="s_1")
+    d.result(
+        "eps_crossover",
+        next(  # sympy cannot tell the sign without 0 < beta < 1: the root positive there
+            sympy.simplify(r)
+            for r in sympy.solve(sympy.Eq(s1.subs(g, g_abs), epsilon), g_abs)
+            if r.subs({beta: sympy.Rational(1, 2), epsilon: 1}) > 0
+        ),
+        "epsilon inside or outside the square root matters when s_1 = (1 - beta) g^2 is "
+        "comparable to epsilon: the crossover gradient",
+        claim=Claim(Kind.EXACT, "first step from s_0 = 0"),
+        lhs="|g^*|",
     )
     return d
 

@@ -8,7 +8,13 @@ from analysis.regions import count_regions
 from analysis.regions.checks import lecture_check_family
 from analysis.report.common import derivations_markdown, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
-from theory.networks import max_regions_1d, max_regions_shallow, serra_upper_bound
+from theory.networks import (
+    max_regions_1d,
+    max_regions_shallow,
+    montufar_lower_bound,
+    prince_regions,
+    serra_upper_bound,
+)
 
 __all__ = ["sec_counts"]
 
@@ -19,22 +25,26 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
 
     checks = []
     con_b, con_c, gp_b, gp_c, rnd_b, rnd_c = [], [], [], [], [], []
+    rnd_lin: list[int] = []
     widths_list = [(3,), (5,), (3, 3), (4, 4), (3, 5), (3, 3, 3), (4, 4, 4)]
     if not ctx.quick:
         widths_list += [(5, 5, 5), (3, 3, 3, 3), (6, 6, 6)]
     for w in widths_list:
-        n = count_regions(max_regions_network(list(w)))
+        net_c = max_regions_network(list(w))
+        n = count_regions(net_c)
+        n_lin = count_regions(net_c, kind="linear")
         b = int(max_regions_1d(list(w)))
         con_b.append(b)
         con_c.append(n)
         checks.append(
             Check(
-                f"construction, widths {w}: regions on ℝ",
-                r"$\prod_l(n_l+1)$",
-                n,
+                f"construction, widths {w}: activation and linear regions on ℝ",
+                r"$\prod_l(n_l+1)$ activation regions; linear ≤ activation",
+                f"{n} activation, {n_lin} linear",
                 "exact",
-                n == b,
-                expected=b,
+                n == b and n_lin <= n,
+                expected=f"{b}, ≤ {b}",
+                method="exact counts, kind='activation' and kind='linear'",
             )
         )
     for D, d in [(4, 2), (6, 2), (5, 3)] + ([] if ctx.quick else [(8, 2), (7, 3)]):
@@ -51,6 +61,7 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
                 "exact",
                 n == b,
                 expected=b,
+                method="exact count of a network built with integer weights in general position",
             )
         )
     rng = ctx.rng("random-counts")
@@ -61,14 +72,18 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
             b = int(max_regions_1d(list(w)))
             rnd_b.append(b)
             rnd_c.append(n)
+            rnd_lin.append(count_regions(net, kind="linear"))
+        k = 2 if ctx.quick else 4
         checks.append(
             Check(
-                f"random He-initialised 1-input networks, widths {w}: largest count",
+                f"random He-initialised 1-input networks, widths {w}: largest count "
+                f"(activation; linear: {max(rnd_lin[-k:])})",
                 r"$\prod_l(n_l+1)$",
-                max(rnd_c[-(2 if ctx.quick else 4) :]),
+                max(rnd_c[-k:]),
                 "upper bound",
-                max(rnd_c[-(2 if ctx.quick else 4) :]) <= b,
+                max(rnd_c[-k:]) <= b,
                 expected=b,
+                method=f"exact counts of {k} seeded networks",
             )
         )
     for w in [(5, 5)] + ([] if ctx.quick else [(6, 6)]):
@@ -85,6 +100,7 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
                 "upper bound",
                 n <= b,
                 expected=b,
+                method="exact count (polygon splitting) of a seeded He-random network",
             )
         )
 
@@ -102,6 +118,7 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
                 r.kind,
                 r.ok,
                 expected=r.bound,
+                method="lecture_check: an exact count beside each formula",
             )
         )
     fig, ax = new_figure()
@@ -114,13 +131,30 @@ def sec_counts(ctx: ReportContext) -> SectionResult:
         ax=ax,
     )
     frac = [c / b for b, c in zip(rnd_b, rnd_c, strict=True)]
+    prince = float(prince_regions(6, 2, 2))
+    serra_66 = int(serra_upper_bound([6, 6], 2))
+    montufar_66 = int(montufar_lower_bound([6, 6], 2))
+    notes = (
+        "\n\n**Activation or linear regions.** An *activation region* is a set of inputs with "
+        "one on/off pattern of the hidden units; a *linear region* is a maximal connected "
+        "piece on which the network's function is affine. Neighbouring activation regions "
+        "with the same affine map merge into one linear region, so linear ≤ activation; the "
+        "bounds bound both. The table gives both counts for the constructions.\n\n"
+        "**Prince's eq. 4.17.** Prince's chapter-4 notes give "
+        "$(D/D_i+1)^{D_i(K-1)}\\sum_{j\\le D_i}\\binom{D}{j}$ as the maximum number of "
+        "regions of a deep network. It comes from Montúfar et al.'s construction, which "
+        "*reaches* that many regions: a lower bound on the maximum, not the maximum. For "
+        f"widths (6, 6) with D_i = 2 it gives {prince:g}, while Serra et al.'s upper bound is "
+        f"{serra_66} (Montúfar's floor-rounded form: {montufar_66}); the report treats it as a "
+        "lower bound. For D_i = 1 it is (D + 1)^K, the maximum."
+    )
     md = derivations_markdown(ctx, ["width_one_regions"]) + (
         "\n\nFigure 10: exact counts against the formulas. The constructions sit on the line "
         "(the formula is reached); random networks sit far below it — "
         f"between {min(frac):.1%} and {max(frac):.1%} of the bound here. (This is not Hanin & "
         "Rolnick's (2019) law, which this figure does not draw: at initialisation the count "
         "grows in proportion to the number of neurons N, far below the exponential bounds; "
-        "it needs counts against N, across depths.)"
+        "it needs counts against N, across depths.)" + notes
     )
     return SectionResult(md, checks, [FigureOut("fig10_counts", fig, "Counts vs formulas")])
 

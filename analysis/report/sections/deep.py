@@ -28,6 +28,7 @@ def sec_deep(ctx: ReportContext) -> SectionResult:
                 "exact",
                 n == want,
                 expected=want,
+                method="exact count (1-D engine) of the composed construction",
             )
         )
         pc = int(deep_parameter_count(3, k))
@@ -39,6 +40,7 @@ def sec_deep(ctx: ReportContext) -> SectionResult:
                 "exact",
                 net.n_parameters == pc,
                 expected=pc,
+                method="the sum of the built network's weight and bias array sizes",
             )
         )
     big = [10] * 5
@@ -53,6 +55,7 @@ def sec_deep(ctx: ReportContext) -> SectionResult:
             "exact",
             n == want == 161051,
             expected=want,
+            method="exact count (1-D engine) of the construction",
         )
     )
     checks.append(
@@ -63,6 +66,7 @@ def sec_deep(ctx: ReportContext) -> SectionResult:
             "exact",
             net.n_parameters == int(deep_parameter_count(10, 5)) == 471,
             expected=int(deep_parameter_count(10, 5)),
+            method="the sum of the built network's weight and bias array sizes",
         )
     )
     fig, ax = new_figure(width=7.0, height=5.0)

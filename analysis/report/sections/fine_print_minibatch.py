@@ -36,6 +36,7 @@ def fp_minibatch_sum(ctx: ReportContext) -> SectionResult:
                 "exact",
                 avg_sum == want,
                 expected=str(want),
+                method="enumeration of every batch in exact rationals",
             )
         )
     md = (

@@ -41,6 +41,7 @@ def fp_momentum_gamma_one(ctx: ReportContext) -> SectionResult:
                 "asymptote",
                 abs(rate - want) <= 1e-2,
                 expected=fmt(want, 6),
+                method="physml's momentum run, the envelope of its error",
             )
         )
     try:

@@ -45,6 +45,7 @@ def fp_rmsprop_eps(ctx: ReportContext) -> SectionResult:
                 "exact",
                 abs(float(step[0]) - lecture) <= 1e-12 * abs(lecture),
                 expected=fmt(lecture, 10),
+                method="physml's rmsprop, one step from s_0 = 0",
             )
         )
         if torch_step is not None:
@@ -56,13 +57,39 @@ def fp_rmsprop_eps(ctx: ReportContext) -> SectionResult:
                     "exact",
                     abs(torch_step - outside) <= 1e-12 * abs(outside),
                     expected=fmt(outside, 10),
+                    method="torch.optim.RMSprop, one step (peer library)",
                 )
             )
+    # the crossover of the two conventions, derived: (1 - beta) g^2 = eps
+    cross = ctx.derivation("rmsprop").results["eps_crossover"]
+    names = {v.name: v for v in cross.free_symbols}
+    g_star = float(cross.subs({names["epsilon"]: eps, names["beta"]: beta}))
+
+    def first(g: float, convention: str) -> float:
+        opt = rmsprop(eta=eta, beta=beta, eps=eps, convention=convention)
+        th = np.array([0.0])
+        return float(opt.update(np.array([g]), opt.init(th), th)[0][0])
+
+    far = first(10 * g_star, "torch") / first(10 * g_star, "lecture")
+    near = first(g_star / 10, "torch") / first(g_star / 10, "lecture")
+    checks.append(
+        Check(
+            f"the two conventions part at the derived crossover |g*| = √(ε/(1−β)) = "
+            f"{fmt(g_star, 3)}: their first steps differ by under 1 % at 10 g* and by over 2× "
+            "at g*/10",
+            "$|g^*| = \\sqrt{\\epsilon/(1-\\beta)}$ (not √ε)",
+            f"ratios {fmt(far, 5)} and {fmt(near, 4)}",
+            "exact",
+            abs(far - 1) < 0.01 and near > 2,
+            expected="within 1 %; over 2×",
+            method='physml\'s rmsprop first steps, lecture and convention="torch"',
+        )
+    )
     md = (
         "The lecture divides by $\\sqrt{s_t + \\epsilon}$; torch.optim.RMSprop divides by "
         '$\\sqrt{s_t} + \\epsilon$ (physml offers both: `rmsprop(..., convention="torch")`). '
-        "With ε ≈ 1e-8 the two agree "
-        "for gradients much larger than √ε = 1e-4 and differ strongly for small ones: "
+        "The first step has $s_1 = (1-\\beta)g^2$, so the two agree for gradients much larger "
+        f"than the crossover √(ε/(1−β)) = {fmt(g_star, 3)} and differ strongly below it: "
         f"η = {eta}, β = {beta}, ε = {eps:g}, first step from $s_0 = 0$:\n\n"
         "| g | physml `rmsprop` | lecture formula | ε outside √ | torch.optim.RMSprop |\n"
         "|---|---|---|---|---|\n" + "\n".join(rows)

@@ -41,6 +41,7 @@ def fp_svd_hessian(ctx: ReportContext) -> SectionResult:
             "exact",
             np.allclose(np.sort(sv), np.sort(np.abs(ev)), rtol=1e-12, atol=1e-12),
             expected="1, 3",
+            method="numpy's SVD and eigenvalues of the matrix",
         ),
         Check(
             f"GD at η = {eta} < 2/σ_max = {fmt(2 / sv.max())} on the indefinite H: "
@@ -50,6 +51,7 @@ def fp_svd_hessian(ctx: ReportContext) -> SectionResult:
             "exact",
             abs(growth - (1 - eta * lam[1])) < 1e-9,
             expected=1 - eta * lam[1],
+            method="physml's gd run along the negative-curvature eigenvector",
         ),
     ]
     md = (

@@ -121,6 +121,7 @@ def fp_width_three(ctx: ReportContext) -> SectionResult:
                 "exact",
                 n == bound,
                 expected=bound,
+                method="exact count of the construction",
             )
         )
     rng = ctx.rng("fine-print-width")
@@ -146,6 +147,7 @@ def fp_width_three(ctx: ReportContext) -> SectionResult:
                     "upper bound",
                     best <= k + 1,
                     expected=k + 1,
+                    method="exact counts over a search of integer weights",
                 )
             )
         else:
@@ -158,6 +160,7 @@ def fp_width_three(ctx: ReportContext) -> SectionResult:
                     "upper bound",
                     most_crossings <= 2,
                     expected=2,
+                    method="exact enumeration over the search's networks",
                 )
             )
             checks.append(
@@ -169,6 +172,7 @@ def fp_width_three(ctx: ReportContext) -> SectionResult:
                     "upper bound",
                     best <= 7 < bound,
                     expected=7,
+                    method="exact counts over a search of integer weights",
                 )
             )
     small_rows, small_checks = _small_widths(ctx)

@@ -44,6 +44,7 @@ def sec_particle(ctx: ReportContext) -> SectionResult:
                     "exact",
                     dev <= 1e-12,
                     expected=0,
+                    method="physml's momentum against the equation of motion iterated directly",
                 )
             )
             t_plot, w_plot = np.arange(n + 1) * dt, w_gdm
@@ -58,6 +59,7 @@ def sec_particle(ctx: ReportContext) -> SectionResult:
             "asymptote",
             all(1.6 < r < 2.4 for r in ratios),
             expected=2,
+            method="physml's momentum against scipy's solve_ivp of the equation of motion",
         )
     )
     # the inverse map: the particle (m, mu) that a given (gamma, eta, Dt) describes
@@ -82,6 +84,7 @@ def sec_particle(ctx: ReportContext) -> SectionResult:
             "exact",
             sympy.simplify(got[0] + e0) == 0 and sympy.simplify(got[1] - g0) == 0,
             expected="-1/100, 9/10",
+            method="physml's momentum run with the inverse-mapped particle",
         )
     )
     fig, axes = new_figure(ncols=2, width=5.6)

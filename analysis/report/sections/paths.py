@@ -43,6 +43,7 @@ def _adaptive_checks(ctx: ReportContext) -> list[Check]:
             "exact",
             all(abs(a - b) <= 1e-13 for a, b in zip(got, predicted, strict=True)),
             expected=", ".join(fmt(v, 10) for v in predicted),
+            method="physml's adam under a constant gradient",
         )
     )
     # RMSProp: s_t under a constant gradient, and the steady step
@@ -64,6 +65,7 @@ def _adaptive_checks(ctx: ReportContext) -> list[Check]:
             "asymptote",
             abs(-float(step[0]) - steady) <= 1e-12 * steady,
             expected=fmt(steady, 12),
+            method="physml's rmsprop under a constant gradient",
         )
     )
 
@@ -88,6 +90,7 @@ def _adaptive_checks(ctx: ReportContext) -> list[Check]:
             "upper bound",
             drift <= 1e-2,
             expected="≤ 1e-2",
+            method="physml's ecd (leapfrog) run, the Hamiltonian evaluated each step",
         )
     )
     return checks
@@ -134,6 +137,7 @@ def sec_paths(ctx: ReportContext) -> SectionResult:
                 "asymptote",
                 dist < tol and not res.diverged,
                 expected=f"< {tol:g}",
+                method="the optimizer's run on the landscape",
             )
         )
     fig, axes = new_figure(ncols=2, width=5.6, height=4.6)

@@ -113,6 +113,7 @@ def sec_rates(ctx: ReportContext) -> SectionResult:
             "asymptote",
             abs(ratio - 1) < 0.05,
             expected=1,
+            method="physml's gd on a random quadratic of dimension 8",
         )
     )
     fig, ax = new_figure()

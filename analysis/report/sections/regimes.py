@@ -7,9 +7,9 @@ import sympy
 
 from analysis.optimizers import gd, newton, run
 from analysis.quadratics import classify_trajectory
-from analysis.report.common import derivations_markdown, fmt, new_figure
+from analysis.report.common import derivations_markdown, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
-from theory.symbols import eta, lam
+from theory.symbols import lam
 
 __all__ = ["sec_regimes"]
 
@@ -24,9 +24,10 @@ def sec_regimes(ctx: ReportContext) -> SectionResult:
     eta_opt_expr = d_reg.results["eta_opt"]
     lam_v = 2.0  # a power of two: eta = r/lambda is exact for these r
     eta_opt = float(eta_opt_expr.subs(lam, lam_v))
-    factor = ctx.derivation("gd_stability").results["factor"]
     checks = []
-    ratios = (0.5, 1.0, 1.5, 2.0, 2.25)  # dyadic: exact in float64, shared with the figure
+    # 1 and 2 sit on regime boundaries (dyadic, so eta lambda is exact there); the others are
+    # inside the open regimes
+    ratios = (0.37, 1.0, 1.61, 2.0, 2.3)
     for r in ratios:
         name = next(n for n, s in regimes.items() if s.contains(sympy.Rational(str(r))))
         eta_v = r * eta_opt
@@ -34,35 +35,34 @@ def sec_regimes(ctx: ReportContext) -> SectionResult:
             run(gd(eta=eta_v), lambda th: lam_v * th, np.array([1.0]), 8).trajectory, float
         )[:, 0]
         seen = classify_trajectory(traj)
-        f_val = float(factor.subs({eta: eta_v, lam: lam_v}))
-        measured = traj[1] / traj[0]
         checks.append(
             Check(
-                f"η = {r:g} η_opt: {name}",
-                r"error factor $1-\eta\lambda$ per step; regime from the derived sets of "
-                r"$\eta/\eta_{opt}$",
-                f"{fmt(measured, 12)} per step; GD run: {seen}",
+                f"η = {r:g} η_opt: the derived regime of r = η/η_opt against what GD's iterates do",
+                r"the derived sets of $r$ (from the factor $1-\eta\lambda$)",
+                seen,
                 "exact",
-                seen == name and abs(measured - f_val) <= 1e-15,
-                expected=fmt(f_val, 12),
+                seen == name,
+                expected=name,
+                method="physml's gd run 8 steps, classified by the ratios of successive errors",
             )
         )
     # Newton: one step reaches the minimum of a quadratic (3-D, random SPD Hessian)
     rng = ctx.rng("newton")
     a = rng.standard_normal((3, 3))
     H = a @ a.T + 3 * np.eye(3)
-    b = rng.standard_normal(3)
-    theta_star = np.linalg.solve(H, b)
-    res = run(newton(lambda th: H), lambda th: H @ th - b, np.zeros(3), 1)
+    theta_star = rng.standard_normal(3)  # the minimum chosen first, so no solver computes it
+    res = run(newton(lambda th: H), lambda th: H @ (th - theta_star), np.zeros(3), 1)
     err = float(np.linalg.norm(np.asarray(res.trajectory)[1] - theta_star))
+    bound = 8 * np.linalg.cond(H) * np.finfo(float).eps * float(np.linalg.norm(theta_star))
     checks.append(
         Check(
             "Newton's step v = H⁻¹∇E reaches the minimum of a quadratic in one step",
-            r"$\theta_1 = \theta^* = H^{-1}b$ (numpy solve)",
+            r"$\theta_1 = \theta^*$ (the minimum chosen before the run)",
             f"‖θ₁ − θ*‖ = {err:.1e}",
             "exact",
-            err <= 1e-12 * max(1.0, float(np.linalg.norm(theta_star))),
-            expected=0,
+            err <= bound,
+            expected=f"0 (to rounding, ≤ {bound:.1e})",
+            method="physml's newton from 0 on E = (θ − θ*)ᵀH(θ − θ*)/2 with θ* drawn first",
         )
     )
     fig, ax = new_figure()
@@ -71,7 +71,7 @@ def sec_regimes(ctx: ReportContext) -> SectionResult:
         md + "\n\nFigure 1 runs physml's `gd` on $E = \\lambda\\theta^2/2$ at several ratios "
         "$\\eta/\\eta_{opt}$. In the table, each regime name comes from the derived sets of "
         "$r = \\eta/\\eta_{opt}$; the run is classified by what its iterates do (ratios of "
-        "successive errors), and its measured factor is compared with $1-\\eta\\lambda$."
+        "successive errors)."
     )
     return SectionResult(
         text, checks, [FigureOut("fig01_lr_regimes", fig, "Learning-rate regimes on a quadratic")]

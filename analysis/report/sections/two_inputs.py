@@ -33,6 +33,7 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
             "exact",
             n_r2 == want,
             expected=want,
+            method="exact count on ℝ² (the intersection lattice, Zaslavsky)",
         )
     )
     checks.append(
@@ -43,6 +44,7 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
             "exact",
             n_box == n_r2,
             expected=n_r2,
+            method="exact polygon splitting on a box holding every vertex",
         )
     )
     # the region graph is the slow part (exact facet tests between pairs of regions)
@@ -59,6 +61,7 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
             "exact",
             n_poly == n_lp,
             expected=n_lp,
+            method="two exact methods: polygon splitting and LP subdivision",
         )
     )
     bound = serra_upper_bound(list(dw[1:-1]), 2)
@@ -70,6 +73,7 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
             "upper bound",
             n_poly <= bound,
             expected=bound,
+            method="exact count (polygon splitting)",
         )
     )
     g = region_graph(deep, box)
@@ -81,6 +85,7 @@ def sec_two_inputs(ctx: ReportContext) -> SectionResult:
             "exact",
             g.number_of_nodes() == n_poly and _connected(g),
             expected=n_poly,
+            method="the exact region graph (networkx)",
         )
     )
     fig, axes = new_figure(ncols=2, width=5.2, height=5.0)

@@ -452,3 +452,25 @@ def test_second_layer_crossings_against_a_dense_grid(w0, b0, w1, b1, expected) -
     z = h @ np.asarray(w1, float).T + np.asarray([float(v) for v in b1])
     grid = max(int(np.sum(np.diff(np.sign(z[:, j])[z[:, j] != 0]) != 0)) for j in range(2))
     assert grid == expected  # equality: the grid sees the same crossings
+
+
+def test_every_check_says_how_its_value_was_obtained(quick_report) -> None:
+    rec = json.loads((quick_report.path / "report.json").read_text())
+    for s in rec["sections"]:
+        for c in s["checks"]:
+            assert c["method"], f"{s['key']}: {c['claim'][:60]} has no method"
+            assert c["kind"] in ("exact", "upper bound", "lower bound", "asymptote", "empirical")
+
+
+def test_the_lecture_ids_of_the_whole_lecture_are_present_and_pass(quick_report) -> None:
+    rec = json.loads((quick_report.path / "report.json").read_text())
+    ok = {c["id"]: c["ok"] for s in rec["sections"] for c in s["checks"] if c["id"]}
+    needed = {
+        "three_slopes", "shared_joints", "identity_embedding", "convex_regions",
+        "momentum_directions", "heavy_ball_phase", "nesterov_phase", "nesterov_lecture_sign",
+        "saddle_escape", "newton_saddle", "sgd_variance", "temperature_escape",
+        "initial_conditions", "which_optimizer", "regions_vs_neurons", "shallow_vs_deep",
+        "sgd_generalisation", "universal_approximation", "depth_efficiency_approximation",
+    }  # fmt: skip
+    assert needed <= set(ok), sorted(needed - set(ok))
+    assert all(ok[i] for i in needed)
