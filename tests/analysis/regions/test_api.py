@@ -325,3 +325,28 @@ def test_linear_kind_graph_merge_vs_1d_breakpoints(net, on_box):
     assert count_regions(net, dom, kind="linear", method="lp") == count_regions(
         net, dom, kind="linear", method="oned"
     )  # equality
+
+
+def test_two_input_graph_from_polygons_equals_the_lp_graph():
+    from analysis.regions import region_graph
+
+    net = ReLUNetwork.random((2, 6, 6, 1), seed=4)
+    box = [(-1, 1), (-1, 1)]
+    a, b = region_graph(net, box), region_graph(net, box, method="lp")
+
+    def edges(G):
+        return {frozenset((G.nodes[i]["pattern"], G.nodes[j]["pattern"])) for i, j in G.edges}
+
+    assert edges(a) == edges(b)
+    assert all(a.nodes[i]["A"] == a.nodes[i]["region"].A for i in a.nodes)
+    assert count_regions(net, box, kind="linear") == count_regions(
+        net, box, kind="linear", method="lp"
+    )
+
+
+def test_auto_prefers_subdivision_for_one_layer_on_a_box_with_few_units():
+    from analysis.regions.api import choose_method
+
+    assert choose_method(ReLUNetwork.random((6, 8, 1), seed=0), [(-1, 1)] * 6) == "lp"
+    assert choose_method(ReLUNetwork.random((6, 8, 1), seed=0)) == "arrangement"  # all of R^6
+    assert choose_method(ReLUNetwork.random((3, 30, 1), seed=0), [(-1, 1)] * 3) == "arrangement"

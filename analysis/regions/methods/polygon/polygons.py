@@ -60,6 +60,7 @@ from typing import Any
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import normalize_domain
+from analysis.regions.exact.scaling import integer_layers
 from analysis.regions.limits import (
     Limits,
     RegionLimitExceeded,
@@ -141,35 +142,60 @@ def _to_polygon(
     return Polygon(pattern, vs, net, box)
 
 
+def _int_layers(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]]:
+    """``integer_layers(net)``, computed once per network (kept on the network object)."""
+    cached = net.__dict__.get("_polygon_int_layers")
+    if cached is None:
+        cached = integer_layers(net)
+        net.__dict__["_polygon_int_layers"] = cached
+    return cached
+
+
 def _region(
     net: ReLUNetwork,
     box: Sequence[tuple[Fraction, Fraction]],
     pattern: tuple[tuple[bool, ...], ...],
     point: tuple[Fraction, Fraction],
 ) -> Region:
-    # exact maps and inequalities in Fractions, from the pattern
+    """The exact maps and inequalities from the pattern, in integers over one denominator.
+
+    The hidden state is ``h = (P x + q) / S`` with integer ``P``, ``q``, ``S``; a layer with
+    integer weights ``W_l = Wi / s`` maps it to ``(Wi P x + Wi q + S b_i) / (S s)``, and only
+    the reported coefficients are turned into Fractions.
+    """
     ineqs: list[Inequality] = []
-    A = [[Fraction(1), Fraction(0)], [Fraction(0), Fraction(1)]]
-    a = [Fraction(0), Fraction(0)]
-    for l in range(net.depth):
-        W, B = net.exact_weights[l], net.exact_biases[l]
-        newA, newa = [], []
-        for j in range(W.shape[0]):
-            g = [sum((W[j, k] * A[k][i] for k in range(len(A))), Fraction(0)) for i in range(2)]
-            f = sum((W[j, k] * a[k] for k in range(len(a))), B[j])
+    P = [[1, 0], [0, 1]]
+    q = [0, 0]
+    S = 1
+    layers = _int_layers(net)
+    for l, (Wi, Bi, s) in enumerate(layers[:-1]):
+        S2 = S * s
+        newP, newq = [], []
+        for j, row in enumerate(Wi):
+            g0 = sum(w * p[0] for w, p in zip(row, P, strict=True))
+            g1 = sum(w * p[1] for w, p in zip(row, P, strict=True))
+            f = sum(w * v for w, v in zip(row, q, strict=True)) + S * Bi[j]
             on = pattern[l][j]
-            if g[0] != 0 or g[1] != 0:
-                s = 1 if on else -1
-                ineqs.append(Inequality((s * g[0], s * g[1]), s * f, (l, j)))
-            newA.append(g if on else [Fraction(0), Fraction(0)])
-            newa.append(f if on else Fraction(0))
-        A, a = newA, newa
-    W, B = net.exact_weights[-1], net.exact_biases[-1]
+            if g0 != 0 or g1 != 0:
+                sg = 1 if on else -1
+                ineqs.append(
+                    Inequality(
+                        (Fraction(sg * g0, S2), Fraction(sg * g1, S2)), Fraction(sg * f, S2), (l, j)
+                    )
+                )
+            newP.append([g0, g1] if on else [0, 0])
+            newq.append(f if on else 0)
+        P, q, S = newP, newq, S2
+    Wi, Bi, s = layers[-1]
+    S2 = S * s
     outA = tuple(
-        tuple(sum((W[o, k] * A[k][i] for k in range(len(A))), Fraction(0)) for i in range(2))
-        for o in range(W.shape[0])
+        tuple(Fraction(sum(w * p[i] for w, p in zip(row, P, strict=True)), S2) for i in range(2))
+        for row in Wi
     )
-    outc = tuple(sum((W[o, k] * a[k] for k in range(len(a))), B[o]) for o in range(W.shape[0]))
+    outc = tuple(
+        Fraction(sum(w * v for w, v in zip(row, q, strict=True)) + S * b, S2)
+        for row, b in zip(Wi, Bi, strict=True)
+    )
     for i, (lo, hi) in enumerate(box):
         e = (Fraction(int(i == 0)), Fraction(int(i == 1)))
         ineqs.append(Inequality(e, -lo, None))
