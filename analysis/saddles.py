@@ -30,6 +30,7 @@ __all__ = [
     "minibatch_variance_exact",
     "noise_floor",
     "langevin_escape_times",
+    "chain_escape_steps",
 ]
 
 
@@ -157,3 +158,31 @@ def langevin_escape_times(
     if np.isnan(done).any():
         raise RuntimeError(f"{int(np.isnan(done).sum())} walkers did not escape by t = {max_time}")
     return done
+
+
+def chain_escape_steps(d: int, delta0: float, eta: float, mu: float, lam: float) -> list[int]:
+    """GD's escape steps at each of ``d`` saddles in a chain (physml's ``gd``).
+
+    Saddle k is E = (lam x^2 - mu y^2)/2 entered at (x, y) = (1, delta_k); GD runs until
+    |y| >= 1, and the x it has shrunk to is the next saddle's delta (its escape direction).
+    """
+    opt = gd(eta=eta)
+    delta = float(delta0)
+    steps = []
+
+    def grad(th: np.ndarray) -> np.ndarray:
+        return np.array([lam * th[0], -mu * th[1]])
+
+    for _ in range(d):
+        th = np.array([1.0, delta])
+        st = opt.init(th)
+        t = 0
+        while abs(th[1]) < 1:
+            s, st = opt.update(grad(th), st, th)
+            th = th + s
+            t += 1
+        steps.append(t)
+        delta = abs(float(th[0]))
+        if delta == 0:
+            raise FloatingPointError("the chain's next distance underflowed float64")
+    return steps

@@ -340,8 +340,11 @@ def region_graph(
         limits, rest = _split_opts(opts)
     else:
         _, rest = _split_opts(opts)
-    if regions is None and not rest and box is not None and (
-        choose_method(net, domain, method, purpose="enumerate") == "polygon"
+    if (
+        regions is None
+        and not rest
+        and box is not None
+        and (choose_method(net, domain, method, purpose="enumerate") == "polygon")
     ):
         # 2 inputs on a box: the exact polygons give every facet as an edge, no LP needed
         limits.phase("activation regions")

@@ -51,3 +51,17 @@ def test_langevin_walkers_all_cross_and_hotter_is_faster():
     hot = langevin_escape_times(0.2, walkers=50, seed=0)
     warm = langevin_escape_times(0.1, walkers=50, seed=0)
     assert np.all(np.isfinite(hot)) and hot.mean() < warm.mean()
+
+
+def test_saddle_chain_grows_by_r_and_exceeds_the_derived_sum():
+    from analysis.saddles import chain_escape_steps
+    from theory.optimization import saddle_chain
+
+    steps = chain_escape_steps(20, 0.1, 1.0, 0.1, 0.1)
+    r = math.log(1 / 0.9) / math.log(1.1)
+    T = saddle_chain().results["total_steps"]
+    n = {v.name: v for v in T.free_symbols}
+    derived = float(T.subs({n["r"]: r, n["delta_0"]: 0.1, n["eta"]: 1.0, n["mu"]: 0.1, n["d"]: 20}))
+    assert sum(steps) >= derived  # rounding each escape up only adds
+    assert abs(steps[-1] / steps[-2] - r) < 0.02
+    assert steps[0] == math.ceil(math.log(10) / math.log(1.1))  # the first saddle alone

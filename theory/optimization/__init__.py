@@ -43,9 +43,15 @@ from theory.optimization.gd import (
 )
 from theory.optimization.momentum import heavy_ball, momentum_particle_map, nesterov, z
 from theory.optimization.phases import double_root_iterations, momentum_memory, momentum_phases
-from theory.optimization.saddles import kramers_escape, saddle_escape, sgd_noise_floor
+from theory.optimization.saddles import (
+    kramers_escape,
+    saddle_chain,
+    saddle_escape,
+    sgd_noise_floor,
+)
 
 __all__ = [
+    "saddle_chain",
     "double_root_iterations",
     "momentum_memory",
     "saddle_escape",

@@ -16,7 +16,7 @@ from theory.claims import Claim, Kind
 from theory.derivation import Derivation, register
 from theory.symbols import eta
 
-__all__ = ["saddle_escape", "sgd_noise_floor", "kramers_escape"]
+__all__ = ["saddle_escape", "saddle_chain", "sgd_noise_floor", "kramers_escape"]
 
 LECTURE = "Physics 361, Lecture 6, section 2.5 Optimization"
 
@@ -189,4 +189,59 @@ def kramers_escape() -> Derivation:
         lhs="k",
     )
     del crit
+    return d
+
+
+@register
+def saddle_chain() -> Derivation:
+    """A chain of d strict saddles: GD's total escape time grows exponentially in d.
+
+    Returns
+    -------
+    Derivation
+        ``log_distance`` (ln(1/delta_k) = r^k ln(1/delta_0), r = ln(1/(1 - eta lambda))/ln(1 +
+        eta mu): the distance at which the k-th saddle is entered) and ``total_steps`` (the sum
+        of the escape times over d saddles, (r^d - 1)/(r - 1) ln(1/delta_0)/ln(1 + eta mu)):
+        exact up to rounding each escape up; exponential in d when r > 1 (Du et al. 2017).
+    """
+    d = Derivation(
+        "A chain of saddles: escape times multiply",
+        assumptions=[
+            "saddle k has curvature -mu along its escape direction and lambda > 0 along the "
+            "escape direction of saddle k + 1 (the chain of Du et al., NeurIPS 2017, in "
+            "its simplest form)",
+            "GD with 0 < eta lambda < 1; escape means reaching distance 1",
+        ],
+        references=[f"{LECTURE}: saddle points", "Du et al., NeurIPS 2017"],
+    )
+    mu, lam, delta0 = sympy.symbols("mu lambda delta_0", positive=True)
+    k = sympy.Symbol("k", integer=True, nonnegative=True)
+    dd = sympy.Symbol("d", integer=True, positive=True)
+    d.step(
+        "Escaping saddle k from delta_k takes t_k = ln(1/delta_k)/ln(1 + eta mu) steps, while "
+        "the next escape direction shrinks by (1 - eta lambda)^t_k: ln(1/delta_(k+1)) = r "
+        "ln(1/delta_k) with",
+        sympy.log(1 / (1 - eta * lam)) / sympy.log(1 + eta * mu),
+        lhs="r",
+    )
+    Lf = sympy.Function("L")
+    rr = sympy.Symbol("r", positive=True)
+    sol = sympy.rsolve(Lf(k + 1) - rr * Lf(k), Lf(k), {Lf(0): sympy.log(1 / delta0)})
+    d.result(
+        "log_distance",
+        sol,
+        "Solve the recursion (sympy rsolve)",
+        claim=Claim(Kind.EXACT, "each escape rounded up is ignored"),
+        lhs=r"\ln(1/\delta_k)",
+    )
+    total = sympy.summation(sol / sympy.log(1 + eta * mu), (k, 0, dd - 1))
+    if isinstance(total, sympy.Piecewise):  # r = 1 is its own case; the chain has r != 1
+        total = next(e for e, c in total.args if c is sympy.true)
+    d.result(
+        "total_steps",
+        sympy.factor(sympy.simplify(total)),
+        "Sum of the escape times over d saddles: geometric in r, exponential in d when r > 1",
+        claim=Claim(Kind.EXACT, "up to rounding each escape up"),
+        lhs="T_d",
+    )
     return d

@@ -12,6 +12,7 @@ from analysis.optimizers import gd, newton, run
 from analysis.report.common import derivations_markdown, fmt, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
 from analysis.saddles import (
+    chain_escape_steps,
     escape_steps,
     langevin_escape_times,
     minibatch_variance_exact,
@@ -87,6 +88,33 @@ def sec_saddles(ctx: ReportContext) -> SectionResult:
             pg["gd_final"] == 0 and pg["pgd_steps"] == pred,
             expected=f"0, {pred}",
             method="physml's gd from the saddle, then from a seeded kick",
+        )
+    )
+    # a chain of saddles (Du et al.): escape times multiply by r per saddle
+    ch = ctx.derivation("saddle_chain").results
+    eta_c, mu_c, lam_c, d0 = 1.0, 0.1, 0.1, 0.1
+    r_c = math.log(1 / (1 - eta_c * lam_c)) / math.log(1 + eta_c * mu_c)
+    n_saddles = 40
+    chain = chain_escape_steps(n_saddles, d0, eta_c, mu_c, lam_c)
+    tot = ch["total_steps"]
+    tn = {v.name: v for v in tot.free_symbols}
+    derived_total = float(
+        tot.subs({tn["r"]: r_c, tn["delta_0"]: d0, tn["eta"]: eta_c, tn["mu"]: mu_c, tn["d"]: 40})
+    )
+    growth = chain[-1] / chain[-2]
+    checks.append(
+        Check(
+            f"a chain of {n_saddles} saddles (ημ = ηλ = 0.1, δ₀ = 0.1): GD's total steps, at "
+            "least the derived sum (each escape rounded up only adds), and the per-saddle time "
+            f"growing by r = {fmt(r_c, 5)} per saddle (last ratio {fmt(growth, 5)})",
+            "$T_d = \\frac{r^d-1}{r-1}\\frac{\\ln(1/\\delta_0)}{\\ln(1+\\eta\\mu)}$, "
+            "exponential in d",
+            sum(chain),
+            "lower bound",
+            sum(chain) >= derived_total and abs(growth / r_c - 1) <= 1 / chain[-2],
+            expected=f"≥ {fmt(derived_total, 6)}; growth {fmt(r_c, 5)} ± {fmt(1 / chain[-2], 2)}",
+            conditions="the growth ratio is an asymptote (k → ∞), within one step's rounding",
+            method="physml's gd through each saddle of the chain in turn",
         )
     )
     # Newton is attracted to a saddle: E = x^2/2 + y^4/4 - y^2/2 (minima y = +-1, saddle y = 0)
@@ -221,13 +249,16 @@ def sec_saddles(ctx: ReportContext) -> SectionResult:
         "saddles, and SGD needs a 'temperature' to get over barriers. Near a strict saddle GD "
         "escapes in ln(1/δ)/ln(1 + ημ) steps -- only logarithmic in the distance δ -- but at a "
         "degenerate saddle (zero curvature) it needs about 1/(2ηδ²), and started exactly at a "
-        "saddle it never moves; one small random kick (perturbed GD) fixes that. Chains of "
-        "saddles make the time exponential in the dimension (Du et al. 2017; not run here). "
+        "saddle it never moves; one small random kick (perturbed GD) fixes that. A chain of "
+        "saddles, each entered closer than the last, makes the total time exponential in the "
+        "number of saddles (Du et al. 2017; run here on its simplest form). "
         "Newton's step, which divides by the curvature, moves *towards* a stationary point of "
         "any kind. The mini-batch variance and SGD's noise floor (∝ η/B) are derived and "
         "measured, and the temperature picture is thermal activation: Langevin walkers cross "
         "a barrier at the Arrhenius–Kramers rate (not tunnelling).\n\n"
-        + derivations_markdown(ctx, ["saddle_escape", "sgd_noise_floor", "kramers_escape"])
+        + derivations_markdown(
+            ctx, ["saddle_escape", "saddle_chain", "sgd_noise_floor", "kramers_escape"]
+        )
     )
     return SectionResult(
         md,
