@@ -100,8 +100,10 @@ def build_report(
                 state = "ERROR " + str(record["error"]) if record["status"] == "error" else "ok"
                 spent = time.perf_counter() - started
                 left = spent / i * (len(sections) - i)
+                done = int(20 * i / len(sections))
+                bar = "#" * done + "." * (20 - done)
                 print(
-                    f"[{i:2d}/{len(sections)}] {sec.title}: {state} "
+                    f"[{bar}] {i:2d}/{len(sections)} {sec.title}: {state} "
                     f"({len(checks)} checks, {bad} failed, {seconds:.1f} s; "
                     f"{format_seconds(spent)} elapsed, about {format_seconds(left)} left)",
                     file=sys.stderr,
