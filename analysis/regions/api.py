@@ -281,11 +281,22 @@ def count_regions(
     # linear regions: the components of the region graph with equal affine maps
     if method == "auto":
         m = choose_method(net, domain, method, purpose="enumerate")
-    if m == "polygon" and not rest:
-        return linear_components(region_graph(net, domain, m, limits=limits))
+    if m == "polygon" and not rest and box is not None:
+        return linear_components(_polygon_graph(net, box, limits))
     regions = list(TABLE[m].iterate(net, box, limits, **rest))
     limits.phase("region graph")
     return linear_components(connect_regions(net, box, regions, limits))
+
+
+def _polygon_graph(net: ReLUNetwork, box: Box, limits: Limits) -> nx.Graph:
+    """2 inputs on a box: the exact polygons give every facet as an edge, no LP needed."""
+    polys = list(iter_polygons(net, box, limits=limits))
+    limits.phase("region graph")
+    G = connect_polygons(net, polys)
+    for i in G.nodes:
+        r = G.nodes[i]["polygon"].region
+        G.nodes[i].update(region=r, A=r.A, c=r.c)
+    return G
 
 
 def region_graph(
