@@ -98,6 +98,8 @@ class Polygon:
     vertices: tuple[tuple[Fraction, Fraction], ...]
     net: ReLUNetwork = field(compare=False, repr=False)
     box: Sequence[tuple[Fraction, Fraction]] = field(compare=False, repr=False)
+    #: layer states shared by the polygons of one pass (see :func:`_region`)
+    memo: dict | None = field(default=None, compare=False, repr=False)
 
     @property
     def point(self) -> tuple[Fraction, Fraction]:
@@ -109,7 +111,7 @@ class Polygon:
     @functools.cached_property
     def region(self) -> Region:
         """The polygon as a :class:`~analysis.regions.types.Region` (computed once)."""
-        return _region(self.net, self.box, self.pattern, self.point)
+        return _region(self.net, self.box, self.pattern, self.point, self.memo)
 
     def area(self) -> Fraction:
         """The exact area (shoelace formula)."""
@@ -136,10 +138,11 @@ def _to_polygon(
     box: Sequence[tuple[Fraction, Fraction]],
     signs: tuple[tuple[int, ...], ...],
     verts: list[_Vertex],
+    memo: dict | None = None,
 ) -> Polygon:
     vs = tuple((Fraction(v[0], v[2]), Fraction(v[1], v[2])) for v in verts)
     pattern = tuple(tuple(bool(s) for s in layer) for layer in signs)
-    return Polygon(pattern, vs, net, box)
+    return Polygon(pattern, vs, net, box, memo)
 
 
 def _int_layers(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]]:
@@ -151,41 +154,57 @@ def _int_layers(net: ReLUNetwork) -> list[tuple[list[list[int]], list[int], int]
     return cached
 
 
+def _layer(
+    Wi: list[list[int]], Bi: list[int], s: int, state: tuple, l: int, on: tuple[bool, ...]
+) -> tuple[tuple, tuple[Inequality, ...]]:
+    """One hidden layer: the state after it and its inequalities, for the activation ``on``."""
+    P, q, S = state
+    S2 = S * s
+    newP, newq, ineqs = [], [], []
+    for j, row in enumerate(Wi):
+        g0 = sum(w * p[0] for w, p in zip(row, P, strict=True))
+        g1 = sum(w * p[1] for w, p in zip(row, P, strict=True))
+        f = sum(w * v for w, v in zip(row, q, strict=True)) + S * Bi[j]
+        if g0 != 0 or g1 != 0:
+            sg = 1 if on[j] else -1
+            ineqs.append(
+                Inequality(
+                    (Fraction(sg * g0, S2), Fraction(sg * g1, S2)), Fraction(sg * f, S2), (l, j)
+                )
+            )
+        newP.append((g0, g1) if on[j] else (0, 0))
+        newq.append(f if on[j] else 0)
+    return (tuple(newP), tuple(newq), S2), tuple(ineqs)
+
+
 def _region(
     net: ReLUNetwork,
     box: Sequence[tuple[Fraction, Fraction]],
     pattern: tuple[tuple[bool, ...], ...],
     point: tuple[Fraction, Fraction],
+    memo: dict | None = None,
 ) -> Region:
     """The exact maps and inequalities from the pattern, in integers over one denominator.
 
     The hidden state is ``h = (P x + q) / S`` with integer ``P``, ``q``, ``S``; a layer with
     integer weights ``W_l = Wi / s`` maps it to ``(Wi P x + Wi q + S b_i) / (S s)``, and only
-    the reported coefficients are turned into Fractions.
+    the reported coefficients are turned into Fractions. ``memo`` keeps the state and the
+    inequalities after each pattern prefix but the last, shared by the polygons of one pass.
     """
-    ineqs: list[Inequality] = []
-    P = [[1, 0], [0, 1]]
-    q = [0, 0]
-    S = 1
     layers = _int_layers(net)
+    state: tuple = (((1, 0), (0, 1)), (0, 0), 1)
+    ineqs: list[Inequality] = []
+    K = len(layers) - 1
     for l, (Wi, Bi, s) in enumerate(layers[:-1]):
-        S2 = S * s
-        newP, newq = [], []
-        for j, row in enumerate(Wi):
-            g0 = sum(w * p[0] for w, p in zip(row, P, strict=True))
-            g1 = sum(w * p[1] for w, p in zip(row, P, strict=True))
-            f = sum(w * v for w, v in zip(row, q, strict=True)) + S * Bi[j]
-            on = pattern[l][j]
-            if g0 != 0 or g1 != 0:
-                sg = 1 if on else -1
-                ineqs.append(
-                    Inequality(
-                        (Fraction(sg * g0, S2), Fraction(sg * g1, S2)), Fraction(sg * f, S2), (l, j)
-                    )
-                )
-            newP.append([g0, g1] if on else [0, 0])
-            newq.append(f if on else 0)
-        P, q, S = newP, newq, S2
+        key = pattern[: l + 1]
+        hit = memo.get(key) if memo is not None and l < K - 1 else None
+        if hit is None:
+            hit = _layer(Wi, Bi, s, state, l, pattern[l])
+            if memo is not None and l < K - 1:
+                memo[key] = hit
+        state, layer_ineqs = hit
+        ineqs.extend(layer_ineqs)
+    P, q, S = state
     Wi, Bi, s = layers[-1]
     S2 = S * s
     outA = tuple(
@@ -235,9 +254,10 @@ def iter_polygons(
     """
     budget = Limits(max_regions, time_budget, progress) if limits is None else limits
     box = normalize_domain(domain, 2) if domain is not None else None
+    memo: dict = {}  # the layer states of shared pattern prefixes, for Polygon.region
     for signs, verts in leaves(net, domain, budget, exact_only):
         assert box is not None
-        yield _to_polygon(net, box, signs, verts)
+        yield _to_polygon(net, box, signs, verts, memo)
 
 
 def iter_regions_polygon(
