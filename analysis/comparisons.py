@@ -21,7 +21,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from analysis.landscapes import Landscape
-from analysis.optimizers import Optimizer, adagrad, adam, gd, momentum, nesterov, rmsprop
+from analysis.optimizers import Optimizer, adagrad, adam, gd, momentum, nesterov, rmsprop, run
 
 __all__ = ["basin_map", "flow_basins", "OPTIMIZERS", "TuneResult", "tune"]
 
@@ -101,18 +101,11 @@ def tune(
     for name, make in optimizers.items():
         best: tuple[float, float, list[float]] | None = None
         for e in etas:
-            opt = make(e)
-            th = np.array(theta0, dtype=float)
-            state = opt.init(th)
-            curve = []
             with np.errstate(all="ignore"):
-                for _ in range(steps):
-                    step, state = opt.update(grad(th), state, th)
-                    th = th + step
-                    if not np.all(np.isfinite(th)):
-                        break
-                    curve.append(float(loss(th)))
-            final = curve[-1] if len(curve) == steps and np.isfinite(curve[-1]) else np.inf
+                res = run(make(e), grad, theta0, steps, loss_fn=loss)
+            assert res.losses is not None
+            curve = [float(v) for v in res.losses[1:]]
+            final = curve[-1] if not res.diverged and np.isfinite(curve[-1]) else np.inf
             if best is None or final < best[1]:
                 best = (e, final, curve)
         assert best is not None

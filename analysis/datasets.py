@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "sawtooth_wave",
     "sine",
     "sawtooth",
     "absolute",
@@ -51,13 +52,24 @@ def sine(n: int = 200, periods: float = 1.0, seed: int | None = 0) -> tuple[np.n
     return X, np.sin(2 * np.pi * periods * X)
 
 
+def sawtooth_wave(x: Any, teeth: int) -> np.ndarray:
+    """The sawtooth of ``teeth`` teeth on [0, 1] at ``x``: 0 at j/teeth, 1 halfway between.
+
+    >>> sawtooth_wave([0.0, 0.125, 0.25], 2).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    if isinstance(teeth, bool) or not isinstance(teeth, (int, np.integer)) or teeth < 1:
+        raise ValueError(f"teeth must be a positive integer, got {teeth!r}")
+    u = (np.asarray(x, dtype=np.float64) * teeth) % 1.0
+    return 1.0 - np.abs(2.0 * u - 1.0)
+
+
 def sawtooth(n: int = 200, teeth: int = 4, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
     """A sawtooth of ``teeth`` teeth on [0, 1] (a triangle wave from 0 to 1 and back)."""
     if not isinstance(teeth, int) or teeth < 1:
         raise ValueError(f"teeth must be a positive integer, got {teeth!r}")
     X = _grid(n, seed, 0.0, 1.0)
-    u = (X * teeth) % 1.0
-    return X, 1.0 - np.abs(2.0 * u - 1.0)
+    return X, sawtooth_wave(X, teeth)
 
 
 def absolute(n: int = 200, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:

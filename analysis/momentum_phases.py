@@ -13,6 +13,7 @@ slide's rule itself.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -35,6 +36,16 @@ __all__ = [
 SCHEMES = ("heavy_ball", "nesterov", "lecture_sign")
 
 
+def _first_row(scheme: str, q: Any, gamma: Any) -> tuple[Any, Any]:
+    """The first row of :func:`update_matrix` (its second row is (1, 0)); broadcasts."""
+    s = {"heavy_ball": 0.0, "nesterov": -1.0, "lecture_sign": 1.0}.get(scheme)
+    if s is None:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    # x = theta_t + s gamma (theta_{t-1} - theta_t);
+    # theta_{t+1} = theta_t - gamma (theta_{t-1} - theta_t) - q x
+    return 1.0 + gamma - q * (1.0 - s * gamma), -gamma - q * s * gamma
+
+
 def update_matrix(scheme: str, q: float, gamma: float) -> np.ndarray:
     """The map (theta_t, theta_{t-1}) -> (theta_{t+1}, theta_t) for q = eta lambda.
 
@@ -42,13 +53,8 @@ def update_matrix(scheme: str, q: float, gamma: float) -> np.ndarray:
     theta_t - v_t, where the gradient is taken at x = theta_t (heavy ball), theta_t - gamma
     v_{t-1} (Nesterov) or theta_t + gamma v_{t-1} (the slide's sign).
     """
-    s = {"heavy_ball": 0.0, "nesterov": -1.0, "lecture_sign": 1.0}.get(scheme)
-    if s is None:
-        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
-    # x = theta_t + s gamma (theta_{t-1} - theta_t)
-    x_t, x_m = 1.0 - s * gamma, s * gamma
-    # theta_{t+1} = theta_t - gamma (theta_{t-1} - theta_t) - q x
-    return np.array([[1.0 + gamma - q * x_t, -gamma - q * x_m], [1.0, 0.0]])
+    m00, m01 = _first_row(scheme, q, gamma)
+    return np.array([[m00, m01], [1.0, 0.0]])
 
 
 def spectral_radius(scheme: str, q: float, gamma: float) -> float:
@@ -145,14 +151,8 @@ def worst_radius(
     Entries of :func:`update_matrix` in closed form, vectorised; the roots of its
     characteristic polynomial z^2 - tr z + det. ``out[i, j]`` is at ``etas[i]``, ``gammas[j]``.
     """
-    s = {"heavy_ball": 0.0, "nesterov": -1.0, "lecture_sign": 1.0}.get(scheme)
-    if s is None:
-        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
     E, G = np.meshgrid(np.ravel(etas), np.ravel(gammas), indexing="ij")
-    q = E[..., None] * np.linspace(lam_min, lam_max, nq)
-    g = G[..., None]
-    m00 = 1.0 + g - q * (1.0 - s * g)  # first row of the update matrix; second row (1, 0)
-    m01 = -g - q * s * g
+    m00, m01 = _first_row(scheme, E[..., None] * np.linspace(lam_min, lam_max, nq), G[..., None])
     tr, det = m00, -m01
     disc = np.sqrt((tr**2 - 4 * det).astype(complex))
     return np.maximum(np.abs((tr + disc) / 2), np.abs((tr - disc) / 2)).max(axis=-1)

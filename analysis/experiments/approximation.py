@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
+from analysis.datasets import sawtooth_wave
 from analysis.networks import ReLUNetwork
 from analysis.optimizers import adam
 from analysis.training import train
@@ -34,7 +35,6 @@ __all__ = [
     "interpolation_errors",
     "trained_shallow_errors",
     "sawtooth_network",
-    "sawtooth",
     "best_shallow_sawtooth_error",
 ]
 
@@ -120,12 +120,6 @@ def trained_shallow_errors(
     return rows
 
 
-def sawtooth(x: Any, teeth: int) -> np.ndarray:
-    """The sawtooth of ``teeth`` teeth on [0, 1]: 0 at j/teeth, 1 halfway (as in the data sets)."""
-    u = (np.asarray(x, dtype=np.float64) * teeth) % 1.0
-    return 1.0 - np.abs(2.0 * u - 1.0)
-
-
 def sawtooth_network(K: int) -> ReLUNetwork:
     """The deep network, K + 1 hidden layers of width 2, that is the 2^K-tooth sawtooth on [0, 1].
 
@@ -157,7 +151,7 @@ def best_shallow_sawtooth_error(K: int, units: int, samples_per_half_tooth: int 
     """
     teeth = 2**K
     xs = np.linspace(0.0, 1.0, 2 * teeth * samples_per_half_tooth + 1)
-    ys = sawtooth(xs, teeth)
+    ys = sawtooth_wave(xs, teeth)
     joints = (np.arange(units) + 0.5) / units if units else np.zeros(0)
     if units == 2 * teeth - 1:  # the joints the exact fit needs: the interior extremal points
         joints = np.arange(1, 2 * teeth) / (2 * teeth)

@@ -53,8 +53,13 @@ def task_data(task: str, seed: int = 0) -> dict[str, Any]:
     if task == "sawtooth":
         X, y = datasets.sawtooth(64, teeth=4, seed=seed)
         Xt = np.linspace(0, 1, 512)[:, None]
-        u = (Xt * 4) % 1.0
-        return {"X": X, "y": y, "X_test": Xt, "y_test": 1.0 - np.abs(2.0 * u - 1.0), "loss": "mse"}
+        return {
+            "X": X,
+            "y": y,
+            "X_test": Xt,
+            "y_test": datasets.sawtooth_wave(Xt, 4),
+            "loss": "mse",
+        }
     if task == "moons":
         X, y = datasets.moons(300, noise=0.25, seed=seed)
         Xtr, ytr, Xte, yte = datasets.train_test_split(X, y, 0.25, seed=seed)

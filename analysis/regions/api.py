@@ -357,16 +357,9 @@ def region_graph(
         and box is not None
         and (choose_method(net, domain, method, purpose="enumerate") == "polygon")
     ):
-        # 2 inputs on a box: the exact polygons give every facet as an edge, no LP needed
         limits.phase("activation regions")
         _refuse_early(net, domain, limits)
-        polys = list(iter_polygons(net, box, limits=limits))
-        limits.phase("region graph")
-        G = connect_polygons(net, polys)
-        for i in G.nodes:
-            r = G.nodes[i]["polygon"].region
-            G.nodes[i].update(region=r, A=r.A, c=r.c)
-        return G
+        return _polygon_graph(net, box, limits)
     if regions is None:
         regions = _enumerate(net, domain, method, limits, **rest)
     elif rest:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sympy
+
 from analysis.report.core import ReportContext
 
-__all__ = ["new_figure", "derivations_markdown", "fmt"]
+__all__ = ["new_figure", "derivations_markdown", "fmt", "value_at"]
 
 
 def new_figure(ncols: int = 1, nrows: int = 1, width: float = 6.4, height: float = 4.2) -> Any:
@@ -45,3 +47,13 @@ def fmt(x: float, digits: int = 4) -> str:
     '0.6667'
     """
     return f"{x:.{digits}g}"
+
+
+def value_at(expr: sympy.Expr, **values: float) -> float:
+    """``expr`` as a float with its free symbols given by name (names it lacks are ignored).
+
+    >>> value_at(sympy.Symbol("a") * sympy.Symbol("b"), a=2, b=3.5, c=1)
+    7.0
+    """
+    names = {s.name: s for s in expr.free_symbols}
+    return float(expr.subs({names[k]: v for k, v in values.items() if k in names}))

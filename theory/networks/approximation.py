@@ -14,6 +14,9 @@ M*(a - b)**2/(8*D**2)
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import sympy
 
 from theory.claims import Claim, Kind
@@ -86,6 +89,12 @@ def interpolation_error_bound(M: float, a: float, b: float, D: int) -> float:
     >>> interpolation_error_bound(8.0, 0.0, 1.0, 2)
     0.25
     """
+    return float(_bound_function()(M, a, b, D))
+
+
+@functools.cache
+def _bound_function() -> Any:
+    """The derived ``sup_error_bound`` as a numeric function of (M, a, b, D), derived once."""
     expr = interpolation_error().results["sup_error_bound"]
     syms = {s.name: s for s in expr.free_symbols}
-    return float(expr.subs({syms["M"]: M, syms["a"]: a, syms["b"]: b, syms["D"]: D}))
+    return sympy.lambdify([syms["M"], syms["a"], syms["b"], syms["D"]], expr, modules="math")

@@ -6,13 +6,13 @@ from fractions import Fraction
 
 import numpy as np
 
+from analysis.datasets import sawtooth_wave
 from analysis.experiments import (
     best_shallow_sawtooth_error,
     interpolation_errors,
     sawtooth_network,
     trained_shallow_errors,
 )
-from analysis.experiments.approximation import sawtooth
 from analysis.regions import count_regions
 from analysis.report.common import derivations_markdown, fmt, new_figure
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
@@ -164,7 +164,7 @@ def sec_depth_efficiency_approximation(ctx: ReportContext) -> SectionResult:
     fig, ax = new_figure()
     K = Ks[-1]
     xs = np.linspace(0, 1, 2001)
-    ax.plot(xs, sawtooth(xs, 2**K), label=f"sawtooth, {2**K} teeth")
+    ax.plot(xs, sawtooth_wave(xs, 2**K), label=f"sawtooth, {2**K} teeth")
     ax.plot(
         xs,
         sawtooth_network(K).forward(xs[:, None])[:, 0],

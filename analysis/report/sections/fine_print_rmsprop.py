@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.optimizers import rmsprop
-from analysis.report.common import fmt
+from analysis.report.common import fmt, value_at
 from analysis.report.core import Check, ReportContext, SectionResult
 
 __all__ = ["fp_rmsprop_eps"]
@@ -62,8 +62,7 @@ def fp_rmsprop_eps(ctx: ReportContext) -> SectionResult:
             )
     # the crossover of the two conventions, derived: (1 - beta) g^2 = eps
     cross = ctx.derivation("rmsprop").results["eps_crossover"]
-    names = {v.name: v for v in cross.free_symbols}
-    g_star = float(cross.subs({names["epsilon"]: eps, names["beta"]: beta}))
+    g_star = value_at(cross, epsilon=eps, beta=beta)
 
     def first(g: float, convention: str) -> float:
         opt = rmsprop(eta=eta, beta=beta, eps=eps, convention=convention)

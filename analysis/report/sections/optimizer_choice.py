@@ -11,7 +11,7 @@ from analysis.momentum_phases import spectral_radius
 from analysis.networks import ReLUNetwork
 from analysis.optimizers import gd, momentum, run
 from analysis.quadratics import QuadraticProblem
-from analysis.report.common import derivations_markdown, fmt, new_figure
+from analysis.report.common import derivations_markdown, fmt, new_figure, value_at
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
 from analysis.training import flat_loss, parameters_flat
 from analysis.training.backprop import layers_loss_and_grad
@@ -75,12 +75,11 @@ def sec_momentum_directions(ctx: ReportContext) -> SectionResult:
     g = 0.5
     v = run(momentum(0.1, 0.8), lambda th: np.array([g]), np.array([0.0]), 300).trajectory
     last_step = float(v[-2, 0] - v[-1, 0])
-    names = {s.name: s for s in mem["terminal_step"].free_symbols}
-    pred = float(mem["terminal_step"].subs({names["eta"]: 0.1, names["gamma"]: 0.8, names["g"]: g}))
+    pred = value_at(mem["terminal_step"], eta=0.1, gamma=0.8, g=g)
     checks.append(
         Check(
             "terminal step under a constant gradient g = 0.5 (η = 0.1, γ = 0.8, memory "
-            f"1/(1 − γ) = {fmt(float(mem['memory'].subs(names['gamma'], 0.8)), 3)} steps)",
+            f"1/(1 − γ) = {fmt(value_at(mem['memory'], gamma=0.8), 3)} steps)",
             "$\\eta g/(1-\\gamma)$",
             fmt(last_step, 12),
             "exact",

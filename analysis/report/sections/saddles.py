@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import numpy as np
 import sympy
 
 from analysis.optimizers import gd, newton, run
-from analysis.report.common import derivations_markdown, fmt, new_figure
+from analysis.report.common import derivations_markdown, fmt, new_figure, value_at
 from analysis.report.core import Check, FigureOut, ReportContext, SectionResult
 from analysis.saddles import (
     chain_escape_steps,
     escape_steps,
     langevin_escape_times,
-    minibatch_variance_exact,
     noise_floor,
     perturbed_escape,
 )
 from theory.symbols import eta as eta_sym
 
 __all__ = ["sec_saddles"]
-
-
-def _sub(expr: sympy.Expr, **values: float) -> float:
-    names = {s.name: s for s in expr.free_symbols}
-    return float(expr.subs({names[k]: v for k, v in values.items() if k in names}))
 
 
 def sec_saddles(ctx: ReportContext) -> SectionResult:
@@ -39,7 +32,7 @@ def sec_saddles(ctx: ReportContext) -> SectionResult:
     rows = []
     for delta in (1e-2, 1e-4, 1e-8):
         m = escape_steps("strict", delta, eta, mu)
-        f = _sub(se["strict_steps"].subs(eta_sym, eta), mu=mu, delta=delta)
+        f = value_at(se["strict_steps"].subs(eta_sym, eta), mu=mu, delta=delta)
         rows.append((delta, m, f))
     checks.append(
         Check(
@@ -57,7 +50,7 @@ def sec_saddles(ctx: ReportContext) -> SectionResult:
     deg = []
     for delta in (1e-1, 1e-2, 3e-3):
         m = escape_steps("degenerate", delta, eta)
-        f = _sub(se["degenerate_steps"].subs(eta_sym, eta), delta=delta)
+        f = value_at(se["degenerate_steps"].subs(eta_sym, eta), delta=delta)
         # the discrete map's correction: 1/y^2 falls by 2 eta - 3 eta^2 y^2 per step, adding
         # (3/2) ln(1/delta) steps, and the last step rounds up
         tol = (1.5 * math.log(1 / delta) + 1) / f
@@ -77,7 +70,7 @@ def sec_saddles(ctx: ReportContext) -> SectionResult:
     )
     pg = perturbed_escape(eta, mu, radius=1e-6, steps=2000)
     kick = abs(pg["kick_y"])
-    pred = math.ceil(_sub(se["strict_steps"].subs(eta_sym, eta), mu=mu, delta=kick))
+    pred = math.ceil(value_at(se["strict_steps"].subs(eta_sym, eta), mu=mu, delta=kick))
     checks.append(
         Check(
             "started exactly at the saddle GD never moves (2,000 steps); one random kick of "
@@ -97,10 +90,7 @@ def sec_saddles(ctx: ReportContext) -> SectionResult:
     n_saddles = 40
     chain = chain_escape_steps(n_saddles, d0, eta_c, mu_c, lam_c)
     tot = ch["total_steps"]
-    tn = {v.name: v for v in tot.free_symbols}
-    derived_total = float(
-        tot.subs({tn["r"]: r_c, tn["delta_0"]: d0, tn["eta"]: eta_c, tn["mu"]: mu_c, tn["d"]: 40})
-    )
+    derived_total = value_at(tot, r=r_c, delta_0=d0, eta=eta_c, mu=mu_c, d=n_saddles)
     growth = chain[-1] / chain[-2]
     checks.append(
         Check(
@@ -145,31 +135,12 @@ def sec_saddles(ctx: ReportContext) -> SectionResult:
             id="newton_saddle",
         )
     )
-    # mini-batch variance, exactly over all batches
-    g = [Fraction(v) for v in (3, 1, 4, 1, 5, 9, 2, 6, 5, 3)]
-    n = len(g)
-    Bs = list(range(1, n + 1))
-    exact = [minibatch_variance_exact(g, B) for B in Bs]
-    formula = [s2 * Fraction(n - B, B * (n - 1)) for B, (_, s2) in zip(Bs, exact, strict=True)]
-    checks.append(
-        Check(
-            f"the variance of the mini-batch mean for B = 1..{n} of {n} gradients, over all "
-            "C(n, B) batches, in exact rationals",
-            "$\\frac{n-B}{B(n-1)}\\sigma^2$",
-            ", ".join(str(v) for v, _ in exact[:4]) + ", …",
-            "exact",
-            all(v == f for (v, _), f in zip(exact, formula, strict=True)),
-            expected=", ".join(str(f) for f in formula[:4]) + ", …",
-            method="enumeration of every batch (itertools.combinations), Fractions",
-            id="sgd_variance",
-        )
-    )
     data = np.random.default_rng(ctx.seed % 2**31).normal(size=50)
     steps = 20_000 if ctx.quick else 100_000
     floors = []
     for e, B in ((0.1, 1), (0.1, 5), (0.05, 1), (0.05, 5)):
         s_var = float(data.var()) * (50 - B) / (B * 49)
-        floor_pred = _sub(nf["floor"].subs(eta_sym, e), s=s_var)
+        floor_pred = value_at(nf["floor"].subs(eta_sym, e), s=s_var)
         rho = 1 - e  # the iterate's autocorrelation per step: sampling error of a variance
         n_eff = steps * (1 - rho**2) / (1 + rho**2)
         floors.append(
@@ -211,7 +182,7 @@ def sec_saddles(ctx: ReportContext) -> SectionResult:
             id="temperature_escape",
         )
     )
-    ratios = [m * _sub(kr["rate"], T=T) for m, T in zip(mfpt, temps, strict=True)]
+    ratios = [m * value_at(kr["rate"], T=T) for m, T in zip(mfpt, temps, strict=True)]
     checks.append(
         Check(
             "Kramers' prefactor: mean crossing time × Kramers' rate, near 1 with a correction "
@@ -238,7 +209,7 @@ def sec_saddles(ctx: ReportContext) -> SectionResult:
     axes[1].semilogy([1 / T for T in temps], mfpt, "o", label="Langevin, measured")
     axes[1].semilogy(
         [1 / T for T in temps],
-        [1 / _sub(kr["rate"], T=T) for T in temps],
+        [1 / value_at(kr["rate"], T=T) for T in temps],
         "-",
         label="1/k (Kramers)",
     )
@@ -253,9 +224,9 @@ def sec_saddles(ctx: ReportContext) -> SectionResult:
         "saddles, each entered closer than the last, makes the total time exponential in the "
         "number of saddles (Du et al. 2017; run here on its simplest form). "
         "Newton's step, which divides by the curvature, moves *towards* a stationary point of "
-        "any kind. The mini-batch variance and SGD's noise floor (∝ η/B) are derived and "
-        "measured, and the temperature picture is thermal activation: Langevin walkers cross "
-        "a barrier at the Arrhenius–Kramers rate (not tunnelling).\n\n"
+        "any kind. SGD's noise floor (∝ η/B, from the SGD section's mini-batch variance) is "
+        "derived and measured, and the temperature picture is thermal activation: Langevin "
+        "walkers cross a barrier at the Arrhenius–Kramers rate (not tunnelling).\n\n"
         + derivations_markdown(
             ctx, ["saddle_escape", "saddle_chain", "sgd_noise_floor", "kramers_escape"]
         )

@@ -45,6 +45,7 @@ def sec_sgd(ctx: ReportContext) -> SectionResult:
                 and e_b == mean,
                 expected=str(sympy.nsimplify(formula)),
                 method="enumeration of every batch in exact rationals",
+                id="sgd_variance" if b == 1 else "",
             )
         )
     data = landscapes.LeastSquaresData.make(128, 5, noise=0.3, seed=ctx.seed % 1000)
