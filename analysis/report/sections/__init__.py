@@ -64,7 +64,7 @@ def default_sections() -> list[Section]:
         ),
         Section(
             "which_optimizer",
-            "Which optimizer? Each tuned, on five problems",
+            "Which optimizer? Each tuned, on several problems",
             optimizer_choice.sec_which_optimizer,
         ),
         Section("sgd", "SGD with mini-batches", sgd.sec_sgd),

@@ -474,3 +474,17 @@ def test_the_lecture_ids_of_the_whole_lecture_are_present_and_pass(quick_report)
     }  # fmt: skip
     assert needed <= set(ok), sorted(needed - set(ok))
     assert all(ok[i] for i in needed)
+
+
+def test_which_optimizer_builds_without_scikit_learn(monkeypatch) -> None:
+    from analysis import datasets
+    from analysis.report.core import ReportContext
+    from analysis.report.sections.optimizer_choice import sec_which_optimizer
+
+    def missing() -> None:
+        raise ImportError("digits() needs scikit-learn")
+
+    monkeypatch.setattr(datasets, "digits", missing)
+    res = sec_which_optimizer(ReportContext(quick=True))
+    assert "skipped here" in res.markdown and "digits" not in res.checks[0].value
+    assert len(res.checks) == 1  # the claim is still checked, on the other problems
