@@ -118,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--graph-up-to",
         type=int,
-        default=40_000,
-        help="time the graph and linear count only up to this many regions (default 40,000)",
+        default=200_000,
+        help="time the graph and linear count only up to this many regions (default 200,000)",
     )
     args = ap.parse_args(argv)
     print(

@@ -24,6 +24,7 @@ Methods (each exact; ``method="auto"`` picks the first that applies):
 
 =================  ==============================================================
 ``"oned"``         1 input: exact breakpoints layer by layer
+``"edges"``        2+ inputs on a box, any depth: certified edge subdivision (counts)
 ``"arrangement"``  1 hidden layer, any input dimension: Zaslavsky's theorem
 ``"polygon"``      2 inputs on a box, any depth: exact polygon splitting
 ``"lp"``           any input dimension, any depth: layer-wise subdivision with LPs
@@ -45,6 +46,7 @@ from analysis.regions.graph import connect_polygons, connect_regions, linear_com
 from analysis.regions.limits import Limits, validate_limits
 from analysis.regions.methods import AUTO_COUNT, AUTO_ENUMERATE, TABLE
 from analysis.regions.methods.arrangement.zaslavsky import LatticeTooLarge
+from analysis.regions.methods.edges.graph import complex_graph
 from analysis.regions.methods.polygon import iter_polygons
 from analysis.regions.types import Region
 
@@ -59,7 +61,7 @@ __all__ = [
     "region_graph",
 ]
 
-METHODS = ("auto", "oned", "arrangement", "polygon", "lp", "brute")
+METHODS = ("auto", "oned", "edges", "arrangement", "polygon", "lp", "brute")
 REGION_KINDS = ("activation", "linear")
 _OPTIONS = ("max_regions", "time_budget", "progress", "executor", "max_units", "chunks")
 
@@ -92,7 +94,8 @@ def choose_method(
     if method == "auto":
         order = AUTO_COUNT if purpose == "count" else AUTO_ENUMERATE
         if (
-            box is not None
+            purpose != "count"
+            and box is not None
             and net.depth == 1
             and net.input_dim >= 3
             and net.hidden_widths[0] < 8 * net.input_dim
@@ -158,9 +161,14 @@ def _split_opts(opts: dict[str, Any]) -> tuple[Limits, dict[str, Any]]:
 
 
 def _refuse_early(net: ReLUNetwork, domain: Any, limits: Limits) -> None:
-    """Refuse up front when the first layer alone certainly exceeds ``max_regions``."""
+    """Refuse up front when the first layer alone certainly exceeds ``max_regions``.
+
+    Under any limit, that bound is kept as the floor of the lower bound an error reports.
+    """
+    if limits.max_regions is not None or limits.deadline is not None:
+        limits.floor = max(limits.floor, first_layer_lower_bound(net, domain))
     if limits.max_regions is not None:
-        limits.check(first_layer_lower_bound(net, domain))
+        limits.check()
 
 
 def iter_regions(
@@ -351,6 +359,17 @@ def region_graph(
         limits, rest = _split_opts(opts)
     else:
         _, rest = _split_opts(opts)
+    if (
+        regions is None
+        and not rest
+        and box is not None
+        and choose_method(net, domain, method) == "edges"
+    ):
+        limits.phase("activation regions")
+        _refuse_early(net, domain, limits)
+        G = complex_graph(net, box, limits)
+        if G is not None:
+            return G
     if (
         regions is None
         and not rest

@@ -149,6 +149,8 @@ class Limits:
         self.progress = progress
         self.bound = bound
         self.found = 0
+        #: a lower bound on the whole count known in advance (e.g. from the first layer)
+        self.floor = 0
         self._next_report = 1
 
     def worker(self) -> Limits:
@@ -170,6 +172,7 @@ class Limits:
 
     def check(self, pending: int = 0) -> None:
         """Apply the limits when ``pending`` more regions are certain (see the module doc)."""
+        pending = max(pending, self.floor - self.found)
         if self.max_regions is not None and self.found + pending > self.max_regions:
             self._limit(self.found + pending)
         self.check_time(pending)
@@ -177,6 +180,7 @@ class Limits:
     def check_time(self, pending: int = 0) -> None:
         """Raise :class:`RegionTimeBudgetExceeded` when the deadline has passed."""
         if self.deadline is not None and time.time() > self.deadline:
+            pending = max(pending, self.floor - self.found)
             budget = f"time budget of {self.time_budget:g} s" if self.time_budget else "time budget"
             raise RegionTimeBudgetExceeded(
                 f"{budget} exceeded: at least {self.found + pending} regions "

@@ -1,4 +1,4 @@
-"""The exact counting methods, one table: ``oned``, ``arrangement``, ``polygon``, ``lp``, ``brute``.
+"""The exact counting methods, one table: oned, edges, arrangement, polygon, lp, brute.
 
 Every method module has the same shape:
 
@@ -27,6 +27,7 @@ from typing import Any
 
 from analysis.regions.methods import brute
 from analysis.regions.methods.arrangement import zaslavsky
+from analysis.regions.methods.edges import method as edges
 from analysis.regions.methods.lp import subdivision
 from analysis.regions.methods.oned import breakpoints
 from analysis.regions.methods.polygon import polygons
@@ -52,11 +53,12 @@ class Method:
 TABLE: dict[str, Method] = {
     "oned": Method.of("oned", breakpoints),
     "arrangement": Method.of("arrangement", zaslavsky),
+    "edges": Method.of("edges", edges),
     "polygon": Method.of("polygon", polygons),
     "lp": Method.of("lp", subdivision),
     "brute": Method.of("brute", brute),
 }
-#: ``auto`` for counting: exact breakpoints, the lattice, polygons, then subdivision
-AUTO_COUNT = ("oned", "arrangement", "polygon", "lp")
+#: ``auto`` for counting: exact breakpoints, edge subdivision on boxes, the lattice, then LPs
+AUTO_COUNT = ("oned", "edges", "arrangement", "polygon", "lp")
 #: ``auto`` for listing regions: the cell-by-cell arrangement is slower than subdivision
 AUTO_ENUMERATE = ("oned", "polygon", "lp")

@@ -53,7 +53,7 @@ def test_random_2d_with_plot(capsys, tmp_path):
     expected = count_regions(net, [(-1, 1), (-1, 1)], method="lp")
     assert printed_count(captured.out) == expected  # equality
     assert png.stat().st_size > 1000
-    assert "method polygon" in captured.out
+    assert "method edges" in captured.out
 
 
 def test_files_npz_and_json(capsys, tmp_path):

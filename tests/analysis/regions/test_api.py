@@ -347,6 +347,10 @@ def test_two_input_graph_from_polygons_equals_the_lp_graph():
 def test_auto_prefers_subdivision_for_one_layer_on_a_box_with_few_units():
     from analysis.regions.api import choose_method
 
-    assert choose_method(ReLUNetwork.random((6, 8, 1), seed=0), [(-1, 1)] * 6) == "lp"
-    assert choose_method(ReLUNetwork.random((6, 8, 1), seed=0)) == "arrangement"  # all of R^6
-    assert choose_method(ReLUNetwork.random((3, 30, 1), seed=0), [(-1, 1)] * 3) == "arrangement"
+    box6 = [(-1, 1)] * 6
+    net = ReLUNetwork.random((6, 8, 1), seed=0)
+    assert choose_method(net, box6, purpose="enumerate") == "lp"
+    assert choose_method(net, box6) == "edges"  # counting on a box: the complex
+    assert choose_method(net) == "arrangement"  # all of R^6
+    wide = ReLUNetwork.random((3, 30, 1), seed=0)
+    assert choose_method(wide, [(-1, 1)] * 3, purpose="enumerate") == "lp"

@@ -1,0 +1,1 @@
+"""Exact edge subdivision: the polyhedral complex of a ReLU network on a box, certified."""

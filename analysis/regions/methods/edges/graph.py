@@ -1,0 +1,129 @@
+"""The region graph from the exact complex: nodes carry their pattern now, the rest on demand.
+
+Nodes ``0..R-1`` are the cells; an edge per facet between two cells, with ``units``: the one
+hidden unit ``(layer, index)`` whose sign differs across it (the arrangement is simple). The
+exact region of a node (``region``, ``point``, ``A``, ``c``) is computed the first time one of
+these attributes is read, from the node's pattern (an exact interior point by
+:func:`~analysis.regions.exact.feasibility.interior_point`), so building the graph costs about
+as much as counting.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from analysis.networks import ReLUNetwork
+from analysis.regions.domain import Box
+from analysis.regions.exact.feasibility import interior_point
+from analysis.regions.limits import Limits
+from analysis.regions.methods.edges.cells import build
+from analysis.regions.methods.edges.exact import Degenerate
+from analysis.regions.methods.edges.linear import facets, unpack
+from analysis.regions.types import Inequality, Region
+
+__all__ = ["complex_graph", "region_of_pattern"]
+
+_LAZY = ("region", "point", "A", "c")
+
+
+def region_of_pattern(
+    net: ReLUNetwork, box: Box | None, pattern: tuple[tuple[bool, ...], ...]
+) -> Region:
+    """The exact :class:`Region` of a realised activation pattern."""
+    d = net.input_dim
+    zero = Fraction(0)
+    rows: list[tuple[Fraction, ...]] = []
+    consts: list[Fraction] = []
+    units: list[tuple[int, int] | None] = []
+    for k, (lo, hi) in enumerate(box or ()):
+        e = [zero] * d
+        e[k] = Fraction(1)
+        rows += [tuple(e), tuple(-v for v in e)]
+        consts += [-lo, hi]
+        units += [None, None]
+    P = [[Fraction(int(i == j)) for j in range(d)] for i in range(d)]
+    q = [zero] * d
+    for layer, bits in enumerate(pattern):
+        W, B = net.exact_weights[layer], net.exact_biases[layer]
+        Z = [
+            [sum((W[j, i] * P[i][m] for i in range(len(P))), zero) for m in range(d)]
+            for j in range(W.shape[0])
+        ]
+        z0 = [sum((W[j, i] * q[i] for i in range(len(q))), B[j]) for j in range(W.shape[0])]
+        for j, on in enumerate(bits):
+            if any(Z[j]):
+                s = 1 if on else -1
+                rows.append(tuple(s * v for v in Z[j]))
+                consts.append(s * z0[j])
+                units.append((layer, j))
+        P = [Z[j] if on else [zero] * d for j, on in enumerate(bits)]
+        q = [z0[j] if on else zero for j, on in enumerate(bits)]
+    point = interior_point(rows, consts)
+    if point is None:  # cannot happen for a cell of the complex
+        raise RuntimeError("a cell of the complex has no interior point")
+    W, B = net.exact_weights[-1], net.exact_biases[-1]
+    A = tuple(
+        tuple(sum((W[o, i] * P[i][m] for i in range(len(P))), zero) for m in range(d))
+        for o in range(W.shape[0])
+    )
+    c = tuple(sum((W[o, i] * q[i] for i in range(len(q))), B[o]) for o in range(W.shape[0]))
+    ineqs = tuple(Inequality(r, b, u) for r, b, u in zip(rows, consts, units, strict=True))
+    return Region(pattern, point, ineqs, A, c)
+
+
+class _Node(dict):
+    """A node's attributes; the exact region's are filled in when first read."""
+
+    __slots__ = ("_load",)
+
+    def __missing__(self, key: Any) -> Any:
+        load = getattr(self, "_load", None)
+        if key not in _LAZY or load is None:
+            raise KeyError(key)
+        r = load(self["pattern"])
+        self.update(region=r, point=r.point, A=r.A, c=r.c)
+        return self[key]
+
+
+class _Loader:
+    """The exact region of a pattern of one network on one box."""
+
+    def __init__(self, net: ReLUNetwork, box: Box):
+        self.net, self.box = net, box
+
+    def __call__(self, pattern: tuple[tuple[bool, ...], ...]) -> Region:
+        return region_of_pattern(self.net, self.box, pattern)
+
+
+class _Graph(nx.Graph):
+    node_attr_dict_factory = _Node
+
+
+def complex_graph(net: ReLUNetwork, box: Box, limits: Limits) -> nx.Graph | None:
+    """The region graph from the complex, or ``None`` where the arrangement is not simple."""
+    try:
+        cx = build(net, box, limits)
+        cells, lo, hi, units = facets(cx)
+    except Degenerate:
+        return None
+    limits.tick(len(cells))
+    widths = net.hidden_widths
+    offs = np.cumsum((0, *widths))
+    act = unpack(cells, cx.n_units)
+    per_layer = [map(tuple, act[:, offs[k] : offs[k + 1]].tolist()) for k in range(len(widths))]
+    patterns = list(zip(*per_layer, strict=True)) if widths else [()] * len(cells)
+    G = _Graph()
+    G.add_nodes_from((i, {"pattern": p}) for i, p in enumerate(patterns))
+    load = _Loader(net, box)
+    for node in G._node.values():
+        node._load = load
+    names = [((k, j),) for k in range(len(widths)) for j in range(widths[k])]
+    G.add_edges_from(
+        (a, b, {"units": names[u]})
+        for a, b, u in zip(lo.tolist(), hi.tolist(), units.tolist(), strict=True)
+    )
+    return G
