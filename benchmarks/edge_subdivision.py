@@ -13,7 +13,10 @@ the ratio is the strictest for physml).
 
 For every row: the exact count (physml), the peer's count and whether they agree, the times
 and ratios physml/peer for the count, and physml's graph and linear count against its own
-count (the targets: count <= 1x the peer, graph and linear <= 2x the count).
+count (the targets: count <= 1x the peer, graph and linear <= 2x the count). Then the
+output-sensitivity curve: 3-input networks from about 10^3 to 10^6 regions, each count (and
+graph, up to 300,000 regions) alone in a fresh process, with its time and peak memory above
+the loaded interpreter, per region.
 
     python benchmarks/edge_subdivision.py --peer /path/to/relu_edge_subdivision
     python benchmarks/edge_subdivision.py --quick ...
@@ -46,6 +49,53 @@ ROWS = [
     (4, (16, 16, 16)),
 ]
 QUICK = [(2, (16, 16, 16)), (3, (8, 8, 8)), (4, (8, 8))]
+#: output sensitivity: 3 inputs, three hidden layers of growing width, about 10^3 to 10^6 regions
+CURVE = [(3, (w, w, w)) for w in (6, 12, 20, 32, 48, 64)]
+QUICK_CURVE = CURVE[:3]
+
+_ONE = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from analysis.networks import ReLUNetwork
+from analysis.regions import count_regions, region_graph
+net = ReLUNetwork.random({sizes!r}, seed=0)
+box = [(-1.0, 1.0)] * {d}
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+out = {call}
+dt = time.perf_counter() - t
+n = out if isinstance(out, int) else out.number_of_nodes()
+print(n, dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base)
+"""
+
+
+def measure_alone(d: int, hidden: tuple[int, ...], what: str) -> tuple[int, float, float]:
+    """(regions, seconds, peak KiB above the loaded interpreter) of one call in a new process."""
+    import subprocess
+
+    call = "count_regions(net, box)" if what == "count" else "region_graph(net, box)"
+    code = _ONE.format(
+        root=os.path.join(os.path.dirname(__file__), ".."), sizes=(d, *hidden, 1), d=d, call=call
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    n, dt, kib = out.stdout.split()
+    return int(n), float(dt), float(kib)
+
+
+def curve(rows: list[tuple[int, tuple[int, ...]]]) -> None:
+    """Time and peak memory per region, each size in its own process."""
+    print(
+        f"\n{'inputs: widths':22} {'regions':>10} {'count s':>8} {'µs/region':>10} "
+        f"{'KiB/region':>11} {'graph s':>8} {'graph KiB/region':>17}"
+    )
+    for d, hidden in rows:
+        n, dt, kib = measure_alone(d, hidden, "count")
+        line = f"{d}: {','.join(map(str, hidden)):18} {n:>10,} {dt:8.2f} {1e6 * dt / n:10.1f} "
+        line += f"{kib / n:11.2f}"
+        if n <= 300_000:
+            _, gt, gkib = measure_alone(d, hidden, "graph")
+            line += f" {gt:8.2f} {gkib / n:17.2f}"
+        print(line, flush=True)
 
 
 def load_peer(path: str) -> types.ModuleType:
@@ -115,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer", default=os.environ.get("PHYSML_EDGE_SUBDIVISION"))
     ap.add_argument("--quick", action="store_true", help="three small rows")
     ap.add_argument("--no-graph", action="store_true", help="skip the graph and linear timings")
+    ap.add_argument("--no-curve", action="store_true", help="skip the output-sensitivity curve")
     ap.add_argument(
         "--graph-up-to",
         type=int,
@@ -153,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             _, t_lin = timed(lambda net=net, box=box: count_regions(net, box, kind="linear"))
             line += f" {t_graph:8.2f} {t_graph / t_count:8.1f} {t_lin:8.2f} {t_lin / t_count:8.1f}"
         print(line, flush=True)
+    if not args.no_curve:
+        curve(QUICK_CURVE if args.quick else CURVE)
     return 0
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from analysis.regions.methods import brute
 from analysis.regions.methods.arrangement import zaslavsky
-from analysis.regions.methods.edges import method as edges
+from analysis.regions.methods.edges import method as edge_subdivision
 from analysis.regions.methods.lp import subdivision
 from analysis.regions.methods.oned import breakpoints
 from analysis.regions.methods.polygon import polygons
@@ -53,7 +53,7 @@ class Method:
 TABLE: dict[str, Method] = {
     "oned": Method.of("oned", breakpoints),
     "arrangement": Method.of("arrangement", zaslavsky),
-    "edges": Method.of("edges", edges),
+    "edges": Method.of("edges", edge_subdivision),
     "polygon": Method.of("polygon", polygons),
     "lp": Method.of("lp", subdivision),
     "brute": Method.of("brute", brute),

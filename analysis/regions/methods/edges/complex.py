@@ -44,6 +44,29 @@ def _gamma(k: int) -> float:
     return 2.0 * (k + 3) * U / (1.0 - (k + 3) * U)
 
 
+class _Rows:
+    """A 2-D array that grows by rows, with spare capacity (no copy per append)."""
+
+    def __init__(self, a: np.ndarray):
+        self.buf, self.n = a, len(a)
+
+    @property
+    def view(self) -> np.ndarray:
+        return self.buf[: self.n]
+
+    def append(self, *parts: np.ndarray) -> None:
+        m = sum(len(p) for p in parts)
+        if self.n + m > len(self.buf):
+            buf = np.empty(
+                (max(2 * len(self.buf), self.n + m, 16), *self.buf.shape[1:]), self.buf.dtype
+            )
+            buf[: self.n] = self.buf[: self.n]
+            self.buf = buf
+        for p in parts:
+            self.buf[self.n : self.n + len(p)] = p
+            self.n += len(p)
+
+
 class Complex:
     """The current complex: vertex arrays ``x, ex, Z, bits, z, ez`` and edge arrays."""
 
@@ -55,6 +78,8 @@ class Complex:
         self.bf = [np.asarray(B, dtype=np.float64).reshape(-1) for B in net.biases]
         self.n_units = sum(len(W) for W in self.Wf[:-1])
         self.words = max(1, (self.n_units + 63) // 64)
+        # zero-set indices and vertex numbers in the smallest integers that hold them
+        self.idt = np.int16 if 2 * d + self.n_units < 2**15 else np.int32
         corners = np.array(np.meshgrid(*[[0, 1]] * d, indexing="ij")).reshape(d, -1).T
         try:
             lo = np.array([float(a) for a, _ in box])
@@ -66,10 +91,10 @@ class Complex:
         err = np.array(
             [[0.0 if float(v) == v else 2 * U * abs(float(v)) for v in pair] for pair in box]
         )
-        self.x = np.where(corners == 1, hi, lo)
-        self.ex = np.where(corners == 1, err[:, 1], err[:, 0])
-        self.Z = (2 * np.arange(d) + corners).astype(np.int32)
-        self.bits = np.zeros((len(corners), self.words), dtype=np.uint64)
+        self._x = _Rows(np.where(corners == 1, hi, lo))
+        self._ex = _Rows(np.where(corners == 1, err[:, 1], err[:, 0]))
+        self._Z = _Rows((2 * np.arange(d) + corners).astype(self.idt))
+        self._bits = _Rows(np.zeros((len(corners), self.words), dtype=np.uint64))
         idx = {tuple(c): i for i, c in enumerate(corners.tolist())}
         edges, eZ, extra = [], [], []
         for c in corners.tolist():
@@ -80,13 +105,24 @@ class Complex:
                     edges.append((idx[tuple(c)], idx[tuple(c2)]))
                     eZ.append([2 * j + c[j] for j in range(d) if j != i])
                     extra.append((2 * i, 2 * i + 1))
-        self.edges = np.array(edges, dtype=np.int64).reshape(-1, 2)
-        self.eZ = np.array(eZ, dtype=np.int32).reshape(len(edges), d - 1)
-        self.extra = np.array(extra, dtype=np.int32).reshape(-1, 2)
-        self.z = np.zeros((len(corners), 0))
-        self.ez = np.zeros((len(corners), 0))
+        self._edges = _Rows(np.array(edges, dtype=np.int32).reshape(-1, 2))
+        self._eZ = _Rows(np.array(eZ, dtype=self.idt).reshape(len(edges), d - 1))
+        self._extra = _Rows(np.array(extra, dtype=self.idt).reshape(-1, 2))
+        self._z = _Rows(np.zeros((len(corners), 0)))
+        self._ez = _Rows(np.zeros((len(corners), 0)))
         self.lower = 1  # a lower bound on the cells so far
         self.last_new_edges = 0
+
+    # the current arrays (views of the growing buffers)
+    x = property(lambda self: self._x.view)
+    ex = property(lambda self: self._ex.view)
+    Z = property(lambda self: self._Z.view)
+    bits = property(lambda self: self._bits.view)
+    z = property(lambda self: self._z.view)
+    ez = property(lambda self: self._ez.view)
+    edges = property(lambda self: self._edges.view)
+    eZ = property(lambda self: self._eZ.view)
+    extra = property(lambda self: self._extra.view)
 
     # ------------------------------------------------------------------ float passes
     def enter_layer(self, layer: int) -> None:
@@ -106,7 +142,7 @@ class Complex:
             )
         if not (np.isfinite(z).all() and np.isfinite(ez).all()):
             raise Degenerate("a pre-activation beyond the float range")
-        self.z, self.ez = z, ez
+        self._z, self._ez = _Rows(z), _Rows(ez)
 
     def signs(self, layer: int, i: int, g: int) -> np.ndarray:
         """The exact sign (+1 or -1) of unit ``(layer, i)`` at every vertex."""
@@ -188,6 +224,8 @@ class Complex:
         if not (np.isfinite(zv).all() and np.isfinite(ezv).all() and np.isfinite(exv).all()):
             raise Degenerate("an interpolated value beyond the float range")
         V0, n = len(self.x), len(k)
+        if V0 + n >= 2**31 - 1:
+            raise Degenerate("more vertices than 32-bit indices hold")
         v = np.arange(V0, V0 + n)
         eZ = self.eZ[k]
         bits_e = self.bits[a] | self.bits[b]
@@ -195,21 +233,19 @@ class Complex:
         new_edges, new_eZ, new_extra = self._pair(eZ, bits_e, v, zid)
         self.last_new_edges = len(new_edges)
         # the vertices
-        self.x = np.concatenate([self.x, xv])
-        self.ex = np.concatenate([self.ex, exv])
-        self.Z = np.concatenate([self.Z, np.concatenate([eZ, np.full((n, 1), zid, np.int32)], 1)])
-        self.bits = np.concatenate([self.bits, bits_e])
-        self.z = np.concatenate([self.z, zv])
-        self.ez = np.concatenate([self.ez, ezv])
+        self._x.append(xv)
+        self._ex.append(exv)
+        self._Z.append(np.concatenate([eZ, np.full((n, 1), zid, self.idt)], 1))
+        self._bits.append(bits_e)
+        self._z.append(zv)
+        self._ez.append(ezv)
         # the cut edges become (a, v) and (v, b)
         ext = self.extra[k]
         self.edges[k, 1] = v
         self.extra[k, 1] = zid
-        self.edges = np.concatenate([self.edges, np.stack([v, b], 1), new_edges])
-        self.eZ = np.concatenate([self.eZ, eZ, new_eZ])
-        self.extra = np.concatenate(
-            [self.extra, np.stack([np.full(n, zid, np.int32), ext[:, 1]], 1), new_extra]
-        )
+        self._edges.append(np.stack([v, b], 1), new_edges)
+        self._eZ.append(eZ, new_eZ)
+        self._extra.append(np.stack([np.full(n, zid, self.idt), ext[:, 1]], 1), new_extra)
 
     def _pair(self, eZ: np.ndarray, bits_e: np.ndarray, v: np.ndarray, zid: int):
         d, n = self.d, len(v)
@@ -219,36 +255,43 @@ class Complex:
                 np.zeros((0, 0), np.int32),
                 np.zeros((0, 2), np.int32),
             )
-        keysZ, keysB, src, drop = [], [], [], []
+        # the 2-faces around each cut edge: drop one of its zero sets (a box face: the inside;
+        # a unit: both sides), one key row each: the d - 2 zero sets left (four 16-bit
+        # indices to a word when they fit), then the sign bits
+        W = bits_e.shape[1]
+        per = 4 if 2 * d + self.n_units < 2**16 else 1
+        zw = -(-(d - 2) // per)
+        ucols = [np.flatnonzero(eZ[:, j] >= 2 * d) for j in range(d - 1)]
+        M = (d - 1) * n + sum(len(u) for u in ucols)
+        keys = np.zeros((M, zw + W), dtype=np.uint64)
+        src = np.empty(M, dtype=np.int64)  # the cut edge (0..n-1)
+        col = np.empty(M, dtype=np.int64)  # the zero slot dropped
+        at = 0
+        eZu = eZ.astype(np.uint64)
         for j in range(d - 1):
-            red = np.delete(eZ, j, axis=1)
-            dj = eZ[:, j]
-            unit = dj >= 2 * d
-            keysZ.append(red)
-            keysB.append(bits_e)
-            src.append(v)
-            drop.append(dj)
-            u = np.flatnonzero(unit)
-            if len(u):
-                g = (dj[u] - 2 * d).astype(np.int64)
-                kb = bits_e[u].copy()
-                kb[np.arange(len(u)), g // 64] |= np.uint64(1) << (g % 64).astype(np.uint64)
-                keysZ.append(red[u])
-                keysB.append(kb)
-                src.append(v[u])
-                drop.append(dj[u])
-        KZ = np.concatenate(keysZ)
-        KB = np.concatenate(keysB)
-        S = np.concatenate(src)
-        D = np.concatenate(drop)
-        keys = np.concatenate([KZ.astype(np.uint64), KB], 1)
+            rest = [c for c in range(d - 1) if c != j]
+            for rows in (np.arange(n), ucols[j]):
+                m = len(rows)
+                blk = slice(at, at + m)
+                for t, c in enumerate(rest):
+                    keys[blk, t // per] |= eZu[rows, c] << np.uint64(16 * (t % per) * (per > 1))
+                keys[blk, zw:] = bits_e[rows]
+                src[blk] = rows
+                col[blk] = j
+                if rows is not ucols[j] or not m:
+                    at += m
+                    continue
+                g = (eZ[rows, j] - 2 * d).astype(np.int64)
+                keys[at + np.arange(m), zw + g // 64] |= np.uint64(1) << (g % 64).astype(np.uint64)
+                at += m
         order = _pair_order(keys)
         p, q = order[0::2], order[1::2]
         m = len(p)
-        new_edges = np.stack([S[p], S[q]], 1)
-        new_eZ = np.concatenate([KZ[p], np.full((m, 1), zid, np.int32)], 1)
-        new_extra = np.stack([D[p], D[q]], 1).astype(np.int32)
-        _ = n
+        new_edges = np.stack([v[src[p]], v[src[q]]], 1)
+        keep = np.arange(d - 1)[None, :] != col[p][:, None]
+        red = eZ[src[p]][keep].reshape(m, d - 2)
+        new_eZ = np.concatenate([red, np.full((m, 1), zid, self.idt)], 1)
+        new_extra = np.stack([eZ[src[p], col[p]], eZ[src[q], col[q]]], 1)
         return new_edges, new_eZ, new_extra
 
 
@@ -267,10 +310,21 @@ _MIX = np.array(
 )
 
 
-def _runs_of_two(keys: np.ndarray, order: np.ndarray) -> bool:
-    k = keys[order]
-    same = (k[1:] == k[:-1]).all(1)
-    return len(k) % 2 == 0 and bool(same[::2].all()) and not (len(same) > 1 and same[1::2].any())
+def _runs_of_two(keys: np.ndarray, order: np.ndarray, h: np.ndarray | None = None) -> bool:
+    """Whether, in ``order``, the rows come in adjacent pairs of equal keys, all distinct.
+
+    With ``h`` (the rows' hashes, ``order`` sorting them): equal keys have equal hashes, so
+    pairs of one hash, each hash different from its neighbours', prove it; a hash shared by
+    neighbouring pairs answers False (the caller then sorts the full keys).
+    """
+    if len(order) % 2:
+        return False
+    p, q = order[0::2], order[1::2]
+    if not (keys[p] == keys[q]).all():
+        return False
+    if h is not None:
+        return not (h[q[:-1]] == h[p[1:]]).any()
+    return not (keys[q[:-1]] == keys[p[1:]]).all(1).any()  # sorted: equal keys are adjacent
 
 
 def _pair_order(keys: np.ndarray) -> np.ndarray:
@@ -285,7 +339,7 @@ def _pair_order(keys: np.ndarray) -> np.ndarray:
             h = (h ^ keys[:, c]) * _MIX[c % len(_MIX)]
             h ^= h >> np.uint64(29)
     order = np.argsort(h, kind="stable")
-    if _runs_of_two(keys, order):
+    if _runs_of_two(keys, order, h):
         return order
     # a hash collision or a real degeneracy: sort the full keys and decide
     order = np.lexsort([keys[:, c] for c in range(keys.shape[1])][::-1])
