@@ -15,8 +15,8 @@ For every row: the exact count (physml), the peer's count and whether they agree
 and ratios physml/peer for the count, and physml's graph and linear count against its own
 count (the targets: count <= 1x the peer, graph and linear <= 2x the count). Then the
 output-sensitivity curve: 3-input networks from about 10^3 to 10^6 regions, each count (and
-graph, up to 300,000 regions) alone in a fresh process, with its time and peak memory above
-the loaded interpreter, per region.
+graph, up to 300,000 regions) alone in a fresh process, with its time and its peak
+allocated memory (tracemalloc, a second run), per region.
 
     python benchmarks/edge_subdivision.py --peer /path/to/relu_edge_subdivision
     python benchmarks/edge_subdivision.py --quick ...
@@ -54,23 +54,30 @@ CURVE = [(3, (w, w, w)) for w in (6, 12, 20, 32, 48, 64)]
 QUICK_CURVE = CURVE[:3]
 
 _ONE = """
-import resource, sys, time
+import sys, time, tracemalloc
 sys.path.insert(0, {root!r})
 from analysis.networks import ReLUNetwork
 from analysis.regions import count_regions, region_graph
 net = ReLUNetwork.random({sizes!r}, seed=0)
 box = [(-1.0, 1.0)] * {d}
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()
 out = {call}
 dt = time.perf_counter() - t
 n = out if isinstance(out, int) else out.number_of_nodes()
-print(n, dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base)
+del out
+tracemalloc.start()
+out = {call}
+peak = tracemalloc.get_traced_memory()[1] / 1024
+print(n, dt, peak)
 """
 
 
 def measure_alone(d: int, hidden: tuple[int, ...], what: str) -> tuple[int, float, float]:
-    """(regions, seconds, peak KiB above the loaded interpreter) of one call in a new process."""
+    """(regions, seconds, peak KiB) of one call in a new process.
+
+    The time is of a first run; the peak is of a second run under tracemalloc (the Python
+    and numpy memory the call allocates, objects it returns included).
+    """
     import subprocess
 
     call = "count_regions(net, box)" if what == "count" else "region_graph(net, box)"

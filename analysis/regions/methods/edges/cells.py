@@ -56,12 +56,16 @@ def up_edges(cx: Complex) -> tuple[np.ndarray, np.ndarray]:
     """
     d = cx.d
     E = cx.edges
+    known = cx.up
+    todo = np.flatnonzero(known < 0)
+    known[todo] = upward(cx, E[todo, 0], E[todo, 1])
+    forward = known.astype(bool)
     plus = np.zeros((len(cx.x), d), dtype=bool)
     minus = np.zeros((len(cx.x), d), dtype=bool)
     for end in (0, 1):
         v, w = E[:, end], E[:, 1 - end]
         j = cx.extra[:, end]
-        up = upward(cx, v, w)
+        up = forward if end == 0 else ~forward
         slot = np.argmax(cx.Z[v] == j[:, None], axis=1)
         face = j < 2 * d
         g = np.where(face, 0, j - 2 * d).astype(np.int64)

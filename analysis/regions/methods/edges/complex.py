@@ -108,9 +108,14 @@ class Complex:
         self._edges = _Rows(np.array(edges, dtype=np.int32).reshape(-1, 2))
         self._eZ = _Rows(np.array(eZ, dtype=self.idt).reshape(len(edges), d - 1))
         self._extra = _Rows(np.array(extra, dtype=self.idt).reshape(-1, 2))
+        # per edge (a, b): 1 when b is lexicographically above a, 0 below, -1 not known yet.
+        # A cut keeps both halves on the same line in the same direction, so only the new
+        # edges inside 2-faces need a comparison; the box's edges go from lo to hi: upward.
+        self._up = _Rows(np.ones(len(edges), dtype=np.int8))
         self._z = _Rows(np.zeros((len(corners), 0)))
         self._ez = _Rows(np.zeros((len(corners), 0)))
         self.lower = 1  # a lower bound on the cells so far
+        self._points: dict[int, tuple] = {}
         self.last_new_edges = 0
 
     # the current arrays (views of the growing buffers)
@@ -123,6 +128,7 @@ class Complex:
     edges = property(lambda self: self._edges.view)
     eZ = property(lambda self: self._eZ.view)
     extra = property(lambda self: self._extra.view)
+    up = property(lambda self: self._up.view)
 
     # ------------------------------------------------------------------ float passes
     def enter_layer(self, layer: int) -> None:
@@ -157,8 +163,10 @@ class Complex:
         return lambda g: bool((int(row[g // 64]) >> (g % 64)) & 1)
 
     def exact_point(self, v: int):
-        """The exact coordinates of vertex ``v``."""
-        return self.exact.vertex(self.Z[v].tolist(), self._active(v))
+        """The exact coordinates of vertex ``v`` (memoised: a vertex never moves)."""
+        if v not in self._points:
+            self._points[v] = self.exact.vertex(self.Z[v].tolist(), self._active(v))
+        return self._points[v]
 
     def _decide(self, v: int, layer: int, i: int) -> int:
         xs = self.exact_point(v)
@@ -246,6 +254,7 @@ class Complex:
         self._edges.append(np.stack([v, b], 1), new_edges)
         self._eZ.append(eZ, new_eZ)
         self._extra.append(np.stack([np.full(n, zid, self.idt), ext[:, 1]], 1), new_extra)
+        self._up.append(self.up[k], np.full(len(new_edges), -1, dtype=np.int8))
 
     def _pair(self, eZ: np.ndarray, bits_e: np.ndarray, v: np.ndarray, zid: int):
         d, n = self.d, len(v)

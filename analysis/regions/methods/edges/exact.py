@@ -9,7 +9,9 @@ solves that system in exact rationals and evaluates the layer's pre-activations 
 few vertices whose float values an error bound cannot decide.
 
 >>> from fractions import Fraction as F
->>> from analysis.networks import ReLUNetwork
+>>> import numpy as np
+
+from analysis.networks import ReLUNetwork
 >>> net = ReLUNetwork([[[1, -1], [1, 1]], [[1, 1]]], [[0, -1], [0]])
 >>> ex = ExactNet(net, ((F(-1), F(1)), (F(-1), F(1))))
 >>> ex.vertex((4, 5), 0)                     # x - y = 0 and x + y - 1 = 0
@@ -21,12 +23,16 @@ few vertices whose float values an error bound cannot decide.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box
+from analysis.regions.exact.scaling import integer_layers
 
 __all__ = ["Degenerate", "ExactNet", "solve"]
 
@@ -68,14 +74,15 @@ class ExactNet:
             self.offsets.append(self.offsets[-1] + len(W))
 
     @functools.cached_property
-    def W(self) -> list[list[list[Fraction]]]:
-        """The exact weights (converted on first use: most complexes never need them)."""
-        return [[[Fraction(v) for v in row] for row in W] for W in self.net.exact_weights]
+    def layers(self) -> list[tuple[np.ndarray, np.ndarray, int]]:
+        """Per layer: integer weights and biases (object arrays) over one denominator.
 
-    @functools.cached_property
-    def b(self) -> list[list[Fraction]]:
-        """The exact biases."""
-        return [[Fraction(v) for v in B] for B in self.net.exact_biases]
+        Converted on first use: most complexes never need them.
+        """
+        return [
+            (np.array(Wi, dtype=object).reshape(len(Wi), -1), np.array(Bi, dtype=object), den)
+            for Wi, Bi, den in integer_layers(self.net)
+        ]
 
     def unit(self, g: int) -> tuple[int, int]:
         """``(layer, index)`` of hidden unit number ``g``."""
@@ -86,48 +93,53 @@ class ExactNet:
         """The exact point on the zero sets ``Z``; ``active(g)`` is unit ``g``'s bit there."""
         d = self.d
         act = active if callable(active) else (lambda g: bool(active))
-        rows: list[list[Fraction]] = []
-        rhs: list[Fraction] = []
-        units: dict[tuple[int, int], int] = {}
+        rows: list[list[int]] = []
+        rhs: list[int] = []
+        units: dict[int, list[int]] = {}
         for z in Z:
-            if z < 2 * d:
-                e = [Fraction(0)] * d
-                e[z // 2] = Fraction(1)
+            if z < 2 * d:  # x_i = p / q:  q x_i = p
+                v = self.box[z // 2][z % 2]
+                e = [0] * d
+                e[z // 2] = v.denominator
                 rows.append(e)
-                rhs.append(self.box[z // 2][z % 2])
+                rhs.append(v.numerator)
             else:
-                units[self.unit(z - 2 * d)] = z
-        top = max((k for k, _ in units), default=-1)
-        A = [[Fraction(int(i == j)) for j in range(d)] for i in range(d)]
-        c = [Fraction(0)] * d
+                k, i = self.unit(z - 2 * d)
+                units.setdefault(k, []).append(i)
+        top = max(units, default=-1)
+        # the active units' map h = (P x + q) / S on the cell, in integers (only the zero
+        # sets matter, so positive scales are dropped from the equations)
+        P = np.eye(d, dtype=np.int64).astype(object)
+        q = np.zeros(d, dtype=np.int64).astype(object)
+        S = 1
+        cols = list(range(d))
         for k in range(top + 1):
-            Wk, bk = self.W[k], self.b[k]
-            ZA = [
-                [sum((w * A[m][j] for m, w in enumerate(row)), Fraction(0)) for j in range(d)]
-                for row in Wk
-            ]
-            Zc = [
-                sum((w * cm for w, cm in zip(row, c, strict=True)), bb)
-                for row, bb in zip(Wk, bk, strict=True)
-            ]
-            for i in range(len(Wk)):
-                if (k, i) in units:
-                    rows.append(ZA[i])
-                    rhs.append(-Zc[i])
-            on = [act(self.offsets[k] + i) for i in range(len(Wk))]
-            A = [r if a else [Fraction(0)] * d for r, a in zip(ZA, on, strict=True)]
-            c = [v if a else Fraction(0) for v, a in zip(Zc, on, strict=True)]
+            Wi, Bi, den = self.layers[k]
+            on = [i for i in range(Wi.shape[0]) if act(self.offsets[k] + i)] if k < top else []
+            need = sorted(set(units.get(k, ())) | set(on))
+            Wk = Wi[need][:, cols]
+            if cols:
+                Zp, Zq = Wk.dot(P), Wk.dot(q) + Bi[need] * S
+            else:  # no active unit below: every pre-activation is its bias
+                Zp = np.zeros((len(need), d), dtype=np.int64).astype(object)
+                Zq = Bi[need] * S
+            where = {i: r for r, i in enumerate(need)}
+            for i in units.get(k, ()):
+                rows.append([int(v) for v in Zp[where[i]]])
+                rhs.append(-int(Zq[where[i]]))
+            keep = [where[i] for i in on]
+            P, q, S, cols = Zp[keep], Zq[keep], S * den, on
         if len(rows) != d:
             raise Degenerate("a vertex on a number of zero sets other than the dimension")
-        return solve(rows, rhs)
+        return solve([[Fraction(v) for v in r] for r in rows], [Fraction(v) for v in rhs])
 
     def layer_values(self, x: Sequence[Fraction], layer: int) -> tuple[Fraction, ...]:
         """The exact pre-activations of hidden layer ``layer`` at the point ``x``."""
-        h = list(x)
+        D = math.lcm(*(v.denominator for v in x))
+        h = np.array([int(v * D) for v in x], dtype=object)  # h / D, D > 0
         for k in range(layer + 1):
-            z = [
-                sum((w * v for w, v in zip(row, h, strict=True)), bb)
-                for row, bb in zip(self.W[k], self.b[k], strict=True)
-            ]
-            h = [max(v, Fraction(0)) for v in z]
-        return tuple(z)
+            Wi, Bi, den = self.layers[k]
+            z = Wi.dot(h) + Bi * D
+            D *= den
+            h = np.array([v if v > 0 else 0 for v in z], dtype=object)
+        return tuple(Fraction(int(v), D) for v in z)
