@@ -13,8 +13,6 @@ weights through active units means exactly 0; a float value above its error boun
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
@@ -66,12 +64,46 @@ def _cat(xs: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(xs) if xs else np.zeros(0, np.int64)
 
 
+def _nonzero(cx: Complex) -> list[np.ndarray]:
+    """Per layer, which weights are exactly nonzero."""
+    if cx.exact.net.is_float_exact:
+        return [W != 0 for W in cx.Wf]
+    return [np.array(Wi != 0, dtype=bool) for Wi, _, _ in cx.exact.layers]
+
+
+def _backward(
+    cx: Complex, act: np.ndarray, k: int, nz: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``G_k`` for cells with patterns ``act``, with its error bound and nonzero paths.
+
+    ``G_k`` is cells x outputs x units of layer k; the bound is on its float error, and
+    ``reach`` says whether a path of nonzero weights through active units exists.
+    """
+    Ws = cx.Wf
+    L = len(Ws)
+    offs = cx.exact.offsets
+    G = np.broadcast_to(Ws[L - 1], (len(act), *Ws[L - 1].shape))
+    aG, eG = np.abs(G), np.zeros(1)
+    reach = np.broadcast_to(nz[L - 1], G.shape)
+    for m in range(L - 2, k, -1):
+        D = act[:, offs[m] : offs[m] + Ws[m].shape[0]][:, None, :]
+        aW = np.abs(Ws[m])
+        gam = _gamma(Ws[m].shape[0])
+        G, aG = (G * D) @ Ws[m], (aG * D) @ aW
+        eG = (eG * D) @ aW * (1 + gam) + gam * aG
+        reach = ((reach & D).astype(np.float64) @ nz[m]) > 0
+    return G, eG, reach
+
+
 def _same_map(cx: Complex, cells: np.ndarray, lo: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """Per facet: whether the output maps of its two cells are equal (``G_k[:, j] == 0``)."""
-    net_W = cx.Wf
-    L = len(net_W)
-    offs = np.cumsum([0] + [W.shape[0] for W in net_W[:-1]])
-    act = unpack(cells[lo], cx.n_units)
+    """Per facet: whether the output maps of its two cells are equal (``G_k[:, j] == 0``).
+
+    ``G_k`` depends only on the pattern above layer ``k``, so it is computed once per cell
+    (in blocks, to bound memory) and read for each facet of the cell on a unit of layer k.
+    """
+    L = len(cx.Wf)
+    nz = _nonzero(cx)
+    offs = np.array(cx.exact.offsets)
     out = np.zeros(len(lo), dtype=bool)
     layer_of = np.searchsorted(offs, units, side="right") - 1
     for k in range(L - 1):
@@ -79,46 +111,44 @@ def _same_map(cx: Complex, cells: np.ndarray, lo: np.ndarray, units: np.ndarray)
         if not len(sel):
             continue
         j = units[sel] - offs[k]
-        # backward from the output to layer k: G (rows: facets, outputs x units)
-        G = np.broadcast_to(net_W[L - 1], (len(sel), *net_W[L - 1].shape)).copy()
-        aG = np.abs(G)
-        reach = G != 0
-        eG = np.zeros_like(G)
-        for m in range(L - 2, k, -1):
-            D = act[sel, offs[m] : offs[m] + net_W[m].shape[0]][:, None, :]
-            Wm = net_W[m]
-            Gd, aGd = G * D, aG * D
-            G = Gd @ Wm
-            eG = (eG * D) @ np.abs(Wm) * (1 + _gamma(Wm.shape[0])) + _gamma(Wm.shape[0]) * (
-                aGd @ np.abs(Wm)
-            )
-            aG = aGd @ np.abs(Wm)
-            reach = ((reach & (D > 0)).astype(np.float64) @ (Wm != 0)) > 0
-        rows = np.arange(len(sel))
-        g, e, r = G[rows, :, j], eG[rows, :, j], reach[rows, :, j]
-        zero = ~r.any(1)
-        nonzero = (np.abs(g) > e * (1 + 4 * 2.0**-53) + 2.0**-1000).any(1)
-        out[sel[zero]] = True
-        for t in np.flatnonzero(~zero & ~nonzero):
-            out[sel[t]] = _exact_zero(cx, act[sel[t]], k, int(j[t]))
+        if k == L - 2:  # the last hidden layer: G = the output weights, exactly
+            out[sel] = ~nz[L - 1][:, j].any(0)
+            continue
+        block = max(1, 2**22 // (cx.Wf[-1].shape[0] * max(W.shape[0] for W in cx.Wf)))
+        order = np.argsort(lo[sel], kind="stable")
+        sel, j = sel[order], j[order]
+        c = lo[sel]
+        for at in range(0, len(cells), block):
+            i0, i1 = np.searchsorted(c, [at, at + block])
+            if i0 == i1:
+                continue
+            act = unpack(cells[at : at + block], cx.n_units)
+            G, eG, reach = _backward(cx, act, k, nz)
+            rows = c[i0:i1] - at
+            jj = j[i0:i1]
+            g, r = G[rows, :, jj], reach[rows, :, jj]
+            e = eG[rows, :, jj] if eG.ndim == 3 else np.zeros_like(g)
+            zero = ~r.any(1)
+            nonzero = (np.abs(g) > e * (1 + 4 * 2.0**-53) + 2.0**-1000).any(1)
+            out[sel[i0:i1][zero]] = True
+            for t in np.flatnonzero(~zero & ~nonzero):
+                out[sel[i0 + t]] = _exact_zero(cx, act[rows[t]], k, int(jj[t]))
     return out
 
 
 def _exact_zero(cx: Complex, act: np.ndarray, k: int, j: int) -> bool:
-    W = cx.exact.W
-    L = len(W)
-    G = [list(row) for row in W[L - 1]]
+    """Whether ``G_k[:, j]`` is exactly 0 for the pattern ``act``.
+
+    Computed on the integer layers: their positive scales do not change a zero.
+    """
+    layers = cx.exact.layers
+    L = len(layers)
     offs = cx.exact.offsets
+    G = layers[L - 1][0]
     for m in range(L - 2, k, -1):
-        on = act[offs[m] : offs[m] + len(W[m])]
-        G = [
-            [
-                sum((g * W[m][u][c] for u, g in enumerate(row) if on[u]), Fraction(0))
-                for c in range(len(W[m][0]))
-            ]
-            for row in G
-        ]
-    return all(row[j] == 0 for row in G)
+        on = np.array(act[offs[m] : offs[m] + layers[m][0].shape[0]], dtype=bool)
+        G = G[:, on].dot(layers[m][0][on])
+    return bool(all(v == 0 for v in G[:, j]))
 
 
 def linear_count(cx: Complex) -> int:

@@ -68,6 +68,29 @@ def test_zero_output_weight_merges_regions():
     assert count_regions(net, box, kind="linear", method="edges") == 2
 
 
+def test_output_maps_equal_by_cancellation_are_decided_exactly(monkeypatch):
+    """relu(a) - relu(b) with parallel a, b: where both are active the output does not see
+    the first layer's kinks (a sum that cancels exactly, which floats cannot certify)."""
+    from analysis.regions.methods.edges import linear
+
+    calls = []
+    original = linear._exact_zero
+    monkeypatch.setattr(
+        linear,
+        "_exact_zero",
+        lambda *a: calls.append(a) or original(*a),  # noqa: B023
+    )
+    net = ReLUNetwork(
+        [[[1, 0.5], [-0.25, 1]], [[1, 2], [1, 2]], [[1, -1]]],
+        [[0.125, -0.0625], [-0.5, -0.75], [0]],
+    )
+    box = [(-1, 1), (-1, 1)]
+    lin = count_regions(net, box, kind="linear", method="edges")
+    assert lin == count_regions(net, box, kind="linear", method="lp")  # equality
+    assert lin < count_regions(net, box, method="edges")  # some facets merge
+    assert calls  # the exact path decided them
+
+
 def test_degenerate_arrangements_fall_back_and_stay_exact():
     """Integer weights put vertices exactly on zero sets; the count must still be right."""
     rng = np.random.default_rng(7)
