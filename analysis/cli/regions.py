@@ -370,7 +370,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--boundary",
         action="store_true",
-        help="also count the pieces of the decision boundary (1 or 2 inputs, e.g. a slice)",
+        help="also count the pieces of the decision boundary (any inputs; 2+ need a box)",
     )
     p.add_argument(
         "--margin",

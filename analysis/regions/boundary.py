@@ -7,9 +7,11 @@ hyperplane. A *piece* of the boundary is a maximal connected set on which it is 
 the pieces of neighbouring regions on the same hyperplane that touch merge (this also joins the
 two copies of a boundary that runs along a facet of both regions).
 
-Counted exactly for networks with 1 input (pieces are points) or 2 inputs on a box (pieces are
-segments, from the exact polygons): a real model is sliced to a line or a plane first
-(:func:`analysis.regions.restrict`). The number of activation regions whose interior the
+Counted exactly for networks with 1 input (pieces are points), 2 inputs on a box (pieces are
+segments, from the exact polygons), and 3 or more inputs on a box (pieces are polytopes of
+dimension d - 1, from the exact complex of :mod:`analysis.regions.methods.edges.ties`; that
+needs a simple arrangement, and a real model is best sliced first,
+:func:`analysis.regions.restrict`). The number of activation regions whose interior the
 boundary crosses is reported beside it. (Tseran & Montúfar 2021 count such pieces in floating
 point.)
 
@@ -35,6 +37,8 @@ from analysis.networks import ReLUNetwork
 from analysis.regions.api import enumerate_regions
 from analysis.regions.domain import normalize_domain
 from analysis.regions.exact.scaling import integer_layers
+from analysis.regions.methods.edges.exact import Degenerate
+from analysis.regions.methods.edges.ties import tie_cells
 from analysis.regions.methods.polygon import iter_polygons
 
 __all__ = ["BoundaryPiece", "DecisionBoundary", "decision_boundary", "count_boundary_pieces"]
@@ -46,7 +50,8 @@ Point = tuple[Fraction, ...]
 class BoundaryPiece:
     """One piece: its hyperplane ``a . x + b = 0`` (primitive integers) and its exact ends.
 
-    In 1-D a piece is a point (``ends`` holds it once); in 2-D a segment with two ends.
+    In 1-D a piece is a point (``ends`` holds it once); in 2-D a segment with two ends; in 3
+    or more inputs ``ends`` is empty (the piece is a polytope of dimension d - 1).
     ``outputs`` names the pair of outputs that tie on it (``(0, 0)`` for one output).
     """
 
@@ -285,7 +290,7 @@ def decision_boundary(net: ReLUNetwork, domain: Any = None) -> DecisionBoundary:
     Parameters
     ----------
     net : ReLUNetwork
-        1 input (any domain) or 2 inputs (on a box); slice larger inputs first.
+        1 input (any domain), or 2 or more inputs on a box.
     domain : None or sequence of (lo, hi)
 
     Returns
@@ -302,10 +307,57 @@ def decision_boundary(net: ReLUNetwork, domain: Any = None) -> DecisionBoundary:
         if domain is None:
             raise ValueError("a 2-input decision boundary is counted on a box: give domain")
         return _boundary_2d(net, normalize_domain(domain, 2))
-    raise ValueError(
-        f"decision boundaries are counted for 1 or 2 inputs, this network has {net.input_dim}: "
-        "restrict it to a line or a plane first (analysis.regions.restrict)"
-    )
+    if domain is None:
+        raise ValueError(
+            f"a {net.input_dim}-input decision boundary is counted on a box: give domain "
+            "(or restrict the network to a line or a plane: analysis.regions.restrict)"
+        )
+    return _boundary_nd(net, normalize_domain(domain, net.input_dim))
+
+
+def _boundary_nd(net: ReLUNetwork, box: Any) -> DecisionBoundary:
+    """3 or more inputs on a box: the pieces from the exact complex (a simple arrangement)."""
+    try:
+        tc = tie_cells(net, box)
+    except Degenerate:
+        raise ValueError(
+            "this network's arrangement is not simple on the box (a vertex lies exactly on a "
+            "zero set), which the decision boundary in 3 or more inputs needs; slice it "
+            "(analysis.regions.restrict) or move the box"
+        ) from None
+    layers = integer_layers(net)
+    d = net.input_dim
+    # the hidden maps h = P x + q (a positive scale dropped), shared by pattern prefixes
+    maps: dict[tuple, tuple[np.ndarray, np.ndarray]] = {
+        (): (np.eye(d, dtype=np.int64).astype(object), np.zeros(d, dtype=np.int64).astype(object))
+    }
+    Wo = [np.array(Wi, dtype=object).reshape(len(Wi), -1) for Wi, _, _ in layers]
+    Bo = [np.array(Bi, dtype=object) for _, Bi, _ in layers]
+    scale = [1]
+    for _, _, den in layers:
+        scale.append(scale[-1] * den)
+
+    def hidden_map(prefix: tuple) -> tuple[np.ndarray, np.ndarray]:
+        if prefix not in maps:
+            P, q = hidden_map(prefix[:-1])
+            k = len(prefix) - 1
+            on = np.array(prefix[-1], dtype=bool)
+            P2 = Wo[k].dot(P) * on[:, None]
+            q2 = (Wo[k].dot(q) + Bo[k] * scale[k]) * on
+            maps[prefix] = (P2, q2)
+        return maps[prefix]
+
+    pieces = []
+    for pattern, (i, j) in zip(tc.patterns, tc.pairs, strict=True):
+        P, q = hidden_map(tuple(pattern))
+        L = len(layers) - 1
+        A, c = Wo[L].dot(P), Wo[L].dot(q) + Bo[L] * scale[L]
+        g = A[0] if len(c) == 1 else A[i] - A[j]
+        g0 = c[0] if len(c) == 1 else c[i] - c[j]
+        pieces.append(
+            BoundaryPiece(_primitive([Fraction(int(v)) for v in g], Fraction(int(g0))), (), (i, j))
+        )
+    return DecisionBoundary(tuple(pieces), tc.regions_crossed, tc.n_regions)
 
 
 def count_boundary_pieces(net: ReLUNetwork, domain: Any = None) -> int:

@@ -66,9 +66,11 @@ def test_one_input_boundary_points():
     assert count_boundary_pieces(net, [(0, 2)]) == 1
 
 
-def test_more_than_two_inputs_is_refused():
-    with pytest.raises(ValueError, match="restrict it to a line or a plane"):
-        decision_boundary(ReLUNetwork.random((3, 4, 1), seed=0), [(-1, 1)] * 3)
+def test_a_degenerate_arrangement_in_three_inputs_is_a_clear_error():
+    # |x| with both units on the plane x = 0: coincident zero sets, not a simple arrangement
+    absx = ReLUNetwork([[[1, 0, 0], [-1, 0, 0]], [[1, 1]]], [[0, 0], ["-1/2"]])
+    with pytest.raises(ValueError, match="not simple"):
+        decision_boundary(absx, [(-1, 1)] * 3)
 
 
 @settings(max_examples=25, deadline=None)
@@ -79,3 +81,57 @@ def test_boundary_invariant_under_positive_scaling_and_sign(net, box):
     for s in (F(2), F(-1, 3)):  # f -> s f has the same zero set
         scaled = ReLUNetwork([*W[:-1], W[-1] * s], [*B[:-1], B[-1] * s])
         assert decision_boundary(scaled, box).pieces == b.pieces  # equality of exact pieces
+
+
+# ------------------------------------------------------------------ 3 or more inputs
+def _extruded(net2: ReLUNetwork, extra: int) -> ReLUNetwork:
+    """The same network with ``extra`` inputs it ignores (zero weights)."""
+    W = [[list(map(F, row)) + [F(0)] * extra for row in net2.exact_weights[0]]]
+    return ReLUNetwork(W + list(net2.exact_weights[1:]), list(net2.exact_biases))
+
+
+@pytest.mark.parametrize("outputs", [1, 3])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_three_inputs_ignoring_one_equal_the_polygon_method(outputs, seed):
+    """Extruded along x3, each 2-D piece becomes one 3-D piece: the n-D engine (the complex)
+    must agree with the 2-D one (exact polygons), an independent algorithm."""
+    net2 = ReLUNetwork.random((2, 6, 5, outputs), seed=seed)
+    ref = decision_boundary(net2, BOX)
+    got = decision_boundary(_extruded(net2, 1), [*BOX, ("-1/3", "1/2")])
+    assert (got.n_pieces, got.regions_crossed, got.n_regions) == (
+        ref.n_pieces,
+        ref.regions_crossed,
+        ref.n_regions,
+    )
+    assert sorted(p.outputs for p in got.pieces) == sorted(p.outputs for p in ref.pieces)
+    assert sorted(p.hyperplane[0][:2] for p in got.pieces) == sorted(
+        p.hyperplane[0] for p in ref.pieces
+    )
+
+
+def test_three_input_hand_made_cases():
+    box3 = [(-1, 1)] * 3
+    # relu(x - 1/2) + relu(-x - 1/2) - 1/8: the parallel planes x = +-5/8
+    wedge = ReLUNetwork([[[1, 0, 0], [-1, 0, 0]], [[1, 1]]], [["-1/2", "-1/2"], ["-1/8"]])
+    b = decision_boundary(wedge, box3)
+    assert b.n_pieces == 2 and b.regions_crossed == 2 and b.n_regions == 3  # hand-counted
+    assert {p.hyperplane for p in b.pieces} == {((8, 0, 0), -5), ((8, 0, 0), 5)}
+    # relu(x + y + z) - 1/2: one plane inside the active region
+    plane = ReLUNetwork([[[1, 1, 1]], [[1]]], [[0], ["-1/2"]])
+    b = decision_boundary(plane, box3)
+    assert b.n_pieces == 1 and b.regions_crossed == 1
+    assert b.pieces[0].hyperplane == ((2, 2, 2), -1)
+    # u = relu(x), v = relu(y + 2) = y + 2; f = relu(u + v) - relu(u - v + 4) - 1/4
+    # = 2 y - 1/4: the plane
+    # y = 1/8 crosses the kink x = 0 unbent (the derivative in u cancels exactly): one piece
+    flat = ReLUNetwork(
+        [[[1, 0, 0], [0, 1, 0]], [[1, 1], [1, -1]], [[1, -1]]],
+        [[0, 2], [0, 4], ["-1/4"]],
+    )
+    b = decision_boundary(flat, box3)
+    assert b.n_pieces == 1 and b.regions_crossed == 2
+
+
+def test_three_inputs_need_a_box():
+    with pytest.raises(ValueError, match="box"):
+        decision_boundary(ReLUNetwork.random((3, 4, 1), seed=0))

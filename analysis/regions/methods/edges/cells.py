@@ -92,23 +92,30 @@ def _set_bits(bits: np.ndarray, rows: np.ndarray, j: np.ndarray, d: int) -> None
 
 
 def cell_bits(
-    cx: Complex, plus: np.ndarray, minus: np.ndarray, free: int | None = None
+    cx: Complex,
+    plus: np.ndarray,
+    minus: np.ndarray,
+    free: int | tuple[int, ...] | None = None,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every cell once, as its sign bits and its smallest vertex.
 
     With ``free=s``: instead, every facet on the unit in zero slot ``s`` of its smallest
     vertex, as the bits of the cell on its negative side (the cell on the positive side has
-    that unit's bit set too), and the vertex.
+    that unit's bit set too), and the vertex. With several free slots: every face on all of
+    their units, as its bits (those units' bits 0). ``rows`` restricts the smallest vertices.
     """
     d = cx.d
+    slots = () if free is None else (free,) if isinstance(free, int) else tuple(free)
     ok = plus | minus
-    if free is not None:
+    if slots:
         ok = ok.copy()
-        ok[:, free] = cx.Z[:, free] >= 2 * d
-    rows = np.flatnonzero(ok.all(axis=1))
+        for f in slots:
+            ok[:, f] = cx.Z[:, f] >= 2 * d
+    rows = np.flatnonzero(ok.all(axis=1)) if rows is None else rows[ok[rows].all(axis=1)]
     bits = cx.bits[rows].copy()
     for s in range(d):
-        if s == free:
+        if s in slots:
             continue
         j = cx.Z[rows, s]
         unit = j >= 2 * d

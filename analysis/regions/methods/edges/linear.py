@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import connected_components
 from analysis.regions.methods.edges.cells import cell_bits, up_edges
 from analysis.regions.methods.edges.complex import Complex, _gamma
 
-__all__ = ["facets", "linear_count", "unpack"]
+__all__ = ["facets", "linear_count", "unpack", "zero_derivative"]
 
 
 def unpack(bits: np.ndarray, n: int) -> np.ndarray:
@@ -72,15 +72,16 @@ def _nonzero(cx: Complex) -> list[np.ndarray]:
 
 
 def _backward(
-    cx: Complex, act: np.ndarray, k: int, nz: list[np.ndarray]
+    cx: Complex, act: np.ndarray, k: int, nz: list[np.ndarray], top: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``G_k`` for cells with patterns ``act``, with its error bound and nonzero paths.
 
     ``G_k`` is cells x outputs x units of layer k; the bound is on its float error, and
-    ``reach`` says whether a path of nonzero weights through active units exists.
+    ``reach`` says whether a path of nonzero weights through active units exists. With
+    ``top``, the "outputs" are the pre-activations of hidden layer ``top``.
     """
     Ws = cx.Wf
-    L = len(Ws)
+    L = len(Ws) if top is None else top + 1  # layer ``top``'s pre-activations as outputs
     offs = cx.exact.offsets
     G = np.broadcast_to(Ws[L - 1], (len(act), *Ws[L - 1].shape))
     aG, eG = np.abs(G), np.zeros(1)
@@ -136,15 +137,51 @@ def _same_map(cx: Complex, cells: np.ndarray, lo: np.ndarray, units: np.ndarray)
     return out
 
 
-def _exact_zero(cx: Complex, act: np.ndarray, k: int, j: int) -> bool:
+def zero_derivative(
+    cx: Complex, bits: np.ndarray, outs: np.ndarray, units: np.ndarray, top: int
+) -> np.ndarray:
+    """Per row: whether a pre-activation of hidden layer ``top`` does not depend on a unit.
+
+    Row ``r``: unit ``outs[r]`` of layer ``top``, the activation of hidden unit ``units[r]``
+    (counted through the layers, below ``top``), on the pattern ``bits[r]``; exact.
+    """
+    nz = _nonzero(cx)
+    offs = np.array(cx.exact.offsets)
+    out = np.zeros(len(units), dtype=bool)
+    layer_of = np.searchsorted(offs, units, side="right") - 1
+    for k in range(top):
+        sel = np.flatnonzero(layer_of == k)
+        if not len(sel):
+            continue
+        if k == top - 1:
+            out[sel] = ~nz[top][outs[sel], units[sel] - offs[k]]
+            continue
+        for at in range(0, len(sel), 4096):
+            blk = sel[at : at + 4096]
+            act = unpack(bits[blk], cx.n_units)
+            G, eG, reach = _backward(cx, act, k, nz, top)
+            rows = np.arange(len(blk))
+            jj, oo = units[blk] - offs[k], outs[blk]
+            g, r = G[rows, oo, jj], reach[rows, oo, jj]
+            e = eG[rows, oo, jj] if eG.ndim == 3 else np.zeros_like(g)
+            nonzero = np.abs(g) > e * (1 + 4 * 2.0**-53) + 2.0**-1000
+            out[blk[~r]] = True
+            for t in np.flatnonzero(r & ~nonzero):
+                out[blk[t]] = _exact_zero(cx, act[t], k, int(jj[t]), top, int(oo[t]))
+    return out
+
+
+def _exact_zero(
+    cx: Complex, act: np.ndarray, k: int, j: int, top: int | None = None, o: int | None = None
+) -> bool:
     """Whether ``G_k[:, j]`` is exactly 0 for the pattern ``act``.
 
     Computed on the integer layers: their positive scales do not change a zero.
     """
     layers = cx.exact.layers
-    L = len(layers)
+    L = len(layers) if top is None else top + 1
     offs = cx.exact.offsets
-    G = layers[L - 1][0]
+    G = layers[L - 1][0] if o is None else layers[L - 1][0][[o]]
     for m in range(L - 2, k, -1):
         on = np.array(act[offs[m] : offs[m] + layers[m][0].shape[0]], dtype=bool)
         G = G[:, on].dot(layers[m][0][on])
