@@ -105,13 +105,15 @@ def curve(rows: list[tuple[int, tuple[int, ...]]]) -> None:
         print(line, flush=True)
 
 
-def load_peer(path: str) -> types.ModuleType:
-    """The peer's ``edge_subdivision`` module, with its float32 casts made float64."""
+def load_peer(path: str, double: bool = True) -> types.ModuleType:
+    """The peer's ``edge_subdivision`` module, its float32 casts made float64 (``double``)."""
     root = Path(path)
-    sys.path.insert(0, str(root))
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
     src = (root / "edge_subdivision.py").read_text(encoding="utf-8")
-    src = src.replace(".float()", ".double()")
-    mod = types.ModuleType("edge_subdivision_f64")
+    if double:
+        src = src.replace(".float()", ".double()")
+    mod = types.ModuleType("edge_subdivision_f64" if double else "edge_subdivision_f32")
     mod.__file__ = str(root / "edge_subdivision.py")
     exec(compile(src, mod.__file__, "exec"), mod.__dict__)  # noqa: S102 - the peer's own code
     return mod
@@ -141,12 +143,14 @@ def regions_from_vertices(v_sv: np.ndarray, n_box: int, chunk: int = 20_000) -> 
     return len(np.unique(np.concatenate(seen), axis=0))
 
 
-def peer_count(mod, torch, net: ReLUNetwork, lo: float, hi: float) -> tuple[int, float, float]:
+def peer_count(
+    mod, torch, net: ReLUNetwork, lo: float, hi: float, double: bool = True
+) -> tuple[int, float, float]:
     """The peer's complex and the regions read off it: (count, complex s, read-off s)."""
     from NN import Net  # the peer's network class (its repository is on sys.path)
 
     hidden = [net.input_dim, *net.hidden_widths]  # every unit a hyperplane; no output layer
-    f = Net(hidden).double()
+    f = Net(hidden).double() if double else Net(hidden).float()
     with torch.no_grad():
         for lin, W, b in zip(f.fcs, net.weights[:-1], net.biases[:-1], strict=True):
             lin.weight.copy_(torch.as_tensor(W))
@@ -157,8 +161,24 @@ def peer_count(mod, torch, net: ReLUNetwork, lo: float, hi: float) -> tuple[int,
             f, bbox=(lo, hi), device=torch.device("cpu"), verbose=False
         )
     t1 = time.perf_counter()
-    n = regions_from_vertices(v_sv.numpy(), 2 * net.input_dim)
+    n = regions_from_vertices(v_sv.numpy().astype(np.int8), 2 * net.input_dim)
     return n, t1 - t0, time.perf_counter() - t1
+
+
+def float32_row(path: str, torch) -> None:
+    """The case where the float method miscounts: its float32 run on an 8-8-8-8 box."""
+    d, hidden = 8, (8, 8, 8)
+    net = ReLUNetwork.random((d, *hidden, 1), seed=0)
+    n, t = timed(lambda: count_regions(net, [(-1.0, 1.0)] * d))
+    print(f"\n{d}: {','.join(map(str, hidden))}: physml (exact) {n:,} in {t:.2f} s", flush=True)
+    for double in (True, False):
+        torch.set_default_dtype(torch.float64 if double else torch.float32)
+        mod = load_peer(path, double)
+        m, tp, _ = peer_count(mod, torch, net, -1.0, 1.0, double)
+        name = "float64" if double else "float32"
+        verdict = "agrees" if m == n else f"miscounts by {m - n:+,}"
+        print(f"   peer {name}: {m:,} in {tp:.2f} s ({verdict})", flush=True)
+    torch.set_default_dtype(torch.float64)
 
 
 def timed(fn):
@@ -211,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             _, t_lin = timed(lambda net=net, box=box: count_regions(net, box, kind="linear"))
             line += f" {t_graph:8.2f} {t_graph / t_count:8.1f} {t_lin:8.2f} {t_lin / t_count:8.1f}"
         print(line, flush=True)
+    if mod is not None and not args.quick:
+        float32_row(args.peer, torch)
     if not args.no_curve:
         curve(QUICK_CURVE if args.quick else CURVE)
     return 0
