@@ -10,26 +10,28 @@ far it undercounts. A scaling table (time against the number of regions) follows
     python benchmarks/regions_nd.py --quick    # small networks only
 
 Targets: >= 2,000 exact regions/s on 2 cores for D_i = 2..6; >= 20,000 regions/s for 2-D
-deep nets (``method="auto"`` picks the polygon method when it is installed).
+deep nets (``method="auto"`` picks edge subdivision on a box).
 
 Measured (x86_64, 2 CPUs, Python 3.11.7, otherwise idle; rates in exact regions per second;
-"x2" = 2-process pool; sampling = 10^6 points; networks from ``ReLUNetwork.random``):
+"x2" = 2-process pool, for ``lp`` only; sampling = 10^6 points; ``ReLUNetwork.random``):
 
 =====================  ========  =======  ======  ======  ==================
 network (D_i: widths)  method    regions  serial  x2      sampling misses
 =====================  ========  =======  ======  ======  ==================
-2: [32, 32, 32]        polygon      4477   34053  -         791 (17.7%)
-2: [32, 32, 32]        lp           4477    2251    3794    791 (17.7%)
-3: [12, 12, 12]        lp           5572    3935    7455   2507 (45.0%)
-3: [16, 16, 16]        lp          16407    3827    7121   6964 (42.4%)
-4: [10, 10, 10]        lp          23863    4148    8055  16014 (67.1%)
-4: [12, 12, 12]        lp          26997    3839    7033  15946 (59.1%)
-5: [10, 10]            lp          13550    8690   15730   7825 (57.7%)
-5: [12, 12, 12]        lp         165170    4034    7538 137088 (83.0%)
-6: [10, 10]            lp          44485    8907   16492  33052 (74.3%)
-6: [12, 12]            lp         163477    7587   13976 139770 (85.5%)
+2: [32, 32, 32]        edges        4477  127302  -         791 (17.7%)
+2: [32, 32, 32]        lp           4477    2081    4209    791 (17.7%)
+3: [12, 12, 12]        edges        5572  231130  -        2507 (45.0%)
+3: [16, 16, 16]        edges       16407  228546  -        6964 (42.4%)
+4: [10, 10, 10]        edges       23863  395710  -       16014 (67.1%)
+4: [12, 12, 12]        edges       26997  222260  -       15946 (59.1%)
+5: [10, 10]            edges       13550  233017  -        7825 (57.7%)
+5: [12, 12, 12]        edges      165170  178118  -      137088 (83.0%)
+6: [10, 10]            edges       44485  126294  -       33052 (74.3%)
+6: [12, 12]            edges      163477  122339  -      139770 (85.5%)
 =====================  ========  =======  ======  ======  ==================
 
+The scaling table and the region-graph rows below time the ``lp`` method (regions enumerated
+with their exact maps):
 Scaling (D_i = 3, depth 3, widths 4..16): 171 to 15,761 regions at 200-300 us per region,
 i.e. time in proportion to the number of regions (the per-region cost grows slowly with the
 number of inequalities per region). Region graph: 526 regions (3: [6, 6, 6]) in 0.65 s against

@@ -36,8 +36,8 @@ Degenerate cases: a pre-activation constant on the polygon (e.g. identically 0) 
 it; a unit whose line only touches the polygon (along an edge or at a vertex) leaves it whole,
 on one side. Both are decided exactly.
 
-Measured (``python benchmarks/regions_2d.py``: one process, fastest of 3, on a 2-core x86_64
-machine, otherwise idle): 20,000 to 60,000 exact regions per second on He-initialised random
+Measured (the polygon column of ``python benchmarks/regions_2d.py``: one process, on a 2-core
+x86_64 machine, otherwise idle): 18,000 to 60,000 exact regions per second on He-initialised random
 networks (``ReLUNetwork.random``) 2-16-16-16-1, 2-32-32-32-1, 2-20x5-1, 2-64-64-64-1,
 2-128-128-1 and 2-48x4-1 on the box [-3, 3]^2 (1,009 to 28,562 regions); counting distinct
 patterns at 10^6 sampled points takes 0.6 to 8 s there and misses 21 % to 64 % of the regions.
