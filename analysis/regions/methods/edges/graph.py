@@ -75,22 +75,6 @@ def region_of_pattern(
     return Region(pattern, point, ineqs, A, c)
 
 
-class _Node(dict):
-    """A node's attributes; the exact region's are filled in when first read.
-
-    Each graph uses its own subclass, whose class attribute ``load`` computes the region.
-    """
-
-    load: Any = None
-
-    def __missing__(self, key: Any) -> Any:
-        if key not in _LAZY or self.load is None:
-            raise KeyError(key)
-        r = self.load(self["pattern"])
-        self.update(region=r, point=r.point, A=r.A, c=r.c)
-        return self[key]
-
-
 class _Loader:
     """The exact region of a pattern of one network on one box."""
 
@@ -99,6 +83,42 @@ class _Loader:
 
     def __call__(self, pattern: tuple[tuple[bool, ...], ...]) -> Region:
         return region_of_pattern(self.net, self.box, pattern)
+
+
+class _Node(dict):
+    """A node's attributes; the exact region's are filled in when first read."""
+
+    __slots__ = ("load",)
+
+    def __init__(self, *args: Any, load: _Loader | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self.load = load
+
+    def __missing__(self, key: Any) -> Any:
+        if key not in _LAZY or self.load is None:
+            raise KeyError(key)
+        r = self.load(self["pattern"])
+        self.update(region=r, point=r.point, A=r.A, c=r.c)
+        return self[key]
+
+    def copy(self) -> _Node:
+        return _Node(self, load=self.load)
+
+
+class _RegionGraph(nx.Graph):
+    """A networkx graph whose nodes compute their exact regions on first use.
+
+    Its copies, and copies of its subgraphs, keep that.
+    """
+
+    node_attr_dict_factory = _Node
+
+    def copy(self, as_view: bool = False) -> Any:
+        G = super().copy(as_view=as_view)
+        if not as_view:
+            for n, d in self._node.items():
+                G._node[n] = d.copy() if isinstance(d, _Node) else dict(d)
+        return G
 
 
 def _patterns(act: np.ndarray, offs: np.ndarray) -> list[tuple[tuple[bool, ...], ...]]:
@@ -130,16 +150,12 @@ def complex_graph(net: ReLUNetwork, box: Box, limits: Limits) -> nx.Graph | None
     offs = np.cumsum((0, *widths))
     act = unpack(cells, cx.n_units)
     patterns = _patterns(act, offs) if widths else [()] * len(cells)
-    node = type("_Node", (_Node,), {"load": staticmethod(_Loader(net, box))})
-
-    class _Graph(nx.Graph):
-        node_attr_dict_factory = node
-
-    G = _Graph()
+    load = _Loader(net, box)
+    G = _RegionGraph()
     # the node and adjacency dicts filled in directly (networkx's own layout: one attribute
     # dict per edge, shared by both directions), which is several times faster than
     # add_edges_from on 10^5 edges
-    G._node.update((i, node(pattern=p)) for i, p in enumerate(patterns))
+    G._node.update((i, _Node(pattern=p, load=load)) for i, p in enumerate(patterns))
     names = [((k, j),) for k in range(len(widths)) for j in range(widths[k])]
     data = [{"units": names[u]} for u in units.tolist()]
     src = np.concatenate([lo, hi])

@@ -60,6 +60,35 @@ def test_facets_equal_the_region_graph_and_linear_counts_agree(sizes):
     assert lin <= len(cells)
 
 
+def test_the_region_graph_from_the_complex_equals_the_lp_engines():
+    import pickle
+
+    net = ReLUNetwork.random((3, 5, 4, 2), seed=4)
+    box = [(-1, 1)] * 3
+    G = region_graph(net, box)  # auto: from the complex
+    H = region_graph(net, box, method="lp")  # enumerated regions, one LP per facet
+
+    def facets_of(g):
+        return sorted(
+            (tuple(sorted((g.nodes[a]["pattern"], g.nodes[b]["pattern"]))), g.edges[a, b]["units"])
+            for a, b in g.edges
+        )
+
+    assert facets_of(G) == facets_of(H)  # equality: the same facets between the same regions
+    by_pattern = {H.nodes[i]["pattern"]: H.nodes[i] for i in H}
+    for i in G:
+        node = G.nodes[i]
+        ref = by_pattern[node["pattern"]]
+        assert (node["A"], node["c"]) == (ref["A"], ref["c"])  # exact maps, read lazily
+        assert node["region"].contains(node["point"])  # an exact interior point
+    fresh = region_graph(net, box)  # nothing read yet
+    copy = pickle.loads(pickle.dumps(fresh)).copy()
+    assert "A" not in dict(copy.nodes[0])  # still lazy after a pickle and a copy
+    assert copy.nodes[0]["A"] == G.nodes[0]["A"]  # and computed on first read
+    sub = fresh.subgraph([0, 1]).copy()
+    assert sub.nodes[1]["c"] == G.nodes[1]["c"]
+
+
 def test_zero_output_weight_merges_regions():
     """relu(x) + 0 relu(y): the y-kink is not a linear-region boundary."""
     net = ReLUNetwork([[[1, 0], [0, 1]], [[1, 0]]], [[0.25, 0.5], [0]])
