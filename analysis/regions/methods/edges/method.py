@@ -33,7 +33,10 @@ from analysis.regions.methods.lp import subdivision
 from analysis.regions.methods.polygon import polygons
 from analysis.regions.types import Region
 
-__all__ = ["applies", "count", "count_edges", "iterate"]
+__all__ = ["MAX_EDGES_INPUTS", "applies", "count", "count_edges", "iterate"]
+
+#: The box's 2^d corners and d 2^(d-1) edges start the complex: 4,096 and 24,576 at d = 12.
+MAX_EDGES_INPUTS = 12
 
 
 def _fallback(net: ReLUNetwork, box: Box, limits: Limits, kind: str) -> int | None:
@@ -60,8 +63,9 @@ def count_edges(
     ``fallback_only`` skips the complex (a reference for tests).
     """
     box = normalize_domain(domain, net.input_dim)
-    if box is None:
-        raise ValueError("method 'edges' needs a box domain")
+    reason = applies(net, box)
+    if reason is not None:
+        raise ValueError(reason)
     if limits is None:
         limits = Limits()
     if not fallback_only:
@@ -89,6 +93,11 @@ def applies(net: ReLUNetwork, box: Any) -> str | None:
         return "method 'edges' needs a box domain; for all of R^d use method='lp'"
     if net.input_dim < 2:
         return "method 'edges' needs at least 2 inputs; for 1 input use method='oned'"
+    if net.input_dim > MAX_EDGES_INPUTS:
+        return (
+            f"method 'edges' starts from the box's 2^d corners: at most {MAX_EDGES_INPUTS} "
+            f"inputs, this network has {net.input_dim} (use method='lp', or slice it)"
+        )
     return None
 
 

@@ -201,6 +201,12 @@ def test_edges_needs_a_box_and_two_inputs():
         count_regions(ReLUNetwork.random((2, 3, 1), seed=0), None, method="edges")
     with pytest.raises(ValueError, match="2 inputs"):
         count_regions(ReLUNetwork.random((1, 3, 1), seed=0), [(-1, 1)], method="edges")
+    wide = ReLUNetwork.random((40, 3, 1), seed=0)  # 2^40 box corners: not this method
+    with pytest.raises(ValueError, match="2\\^d corners"):
+        count_regions(wide, [(-1, 1)] * 40, method="edges")
+    from analysis.regions.api import choose_method
+
+    assert choose_method(wide, [(-1, 1)] * 40) != "edges"
     assert count_edges(ReLUNetwork.random((3, 4, 1), seed=1), [(0, 1)] * 3) == count_edges(
         ReLUNetwork.random((3, 4, 1), seed=1), [(0, 1)] * 3, fallback_only=True
     )
