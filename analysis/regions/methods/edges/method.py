@@ -64,7 +64,7 @@ def count_edges(
     """
     box = normalize_domain(domain, net.input_dim)
     reason = applies(net, box)
-    if reason is not None:
+    if reason is not None or box is None:
         raise ValueError(reason)
     if limits is None:
         limits = Limits()
