@@ -64,9 +64,9 @@ def up_edges(cx: Complex) -> tuple[np.ndarray, np.ndarray]:
     minus = np.zeros((len(cx.x), d), dtype=bool)
     for end in (0, 1):
         v, w = E[:, end], E[:, 1 - end]
-        j = cx.extra[:, end]
+        slot = cx.slots[:, end]
+        j = cx.Z[v, slot]
         up = forward if end == 0 else ~forward
-        slot = np.argmax(cx.Z[v] == j[:, None], axis=1)
         face = j < 2 * d
         g = np.where(face, 0, j - 2 * d).astype(np.int64)
         far = (cx.bits[w, g // 64] >> (g % 64).astype(np.uint64)) & np.uint64(1)

@@ -104,10 +104,11 @@ class Complex:
                     c2[i] = 1
                     edges.append((idx[tuple(c)], idx[tuple(c2)]))
                     eZ.append([2 * j + c[j] for j in range(d) if j != i])
-                    extra.append((2 * i, 2 * i + 1))
+                    extra.append((i, i))  # the face x_i = lo or hi: zero slot i of both
         self._edges = _Rows(np.array(edges, dtype=np.int32).reshape(-1, 2))
         self._eZ = _Rows(np.array(eZ, dtype=self.idt).reshape(len(edges), d - 1))
-        self._extra = _Rows(np.array(extra, dtype=self.idt).reshape(-1, 2))
+        # per edge end: the slot of the endpoint's zero list that the edge leaves
+        self._slots = _Rows(np.array(extra, dtype=np.int8).reshape(-1, 2))
         # per edge (a, b): 1 when b is lexicographically above a, 0 below, -1 not known yet.
         # A cut keeps both halves on the same line in the same direction, so only the new
         # edges inside 2-faces need a comparison; the box's edges go from lo to hi: upward.
@@ -127,7 +128,7 @@ class Complex:
     ez = property(lambda self: self._ez.view)
     edges = property(lambda self: self._edges.view)
     eZ = property(lambda self: self._eZ.view)
-    extra = property(lambda self: self._extra.view)
+    slots = property(lambda self: self._slots.view)
     up = property(lambda self: self._up.view)
 
     # ------------------------------------------------------------------ float passes
@@ -199,6 +200,7 @@ class Complex:
         _ = d
 
     def _split(self, k: np.ndarray, i: int, zid: int) -> None:
+        d = self.d
         a, b = self.edges[k, 0], self.edges[k, 1]
         h, e = self.z[:, i], self.ez[:, i]
         al, be = np.abs(h[a]), np.abs(h[b])
@@ -238,7 +240,7 @@ class Complex:
         eZ = self.eZ[k]
         bits_e = self.bits[a] | self.bits[b]
         # the new edges: one per cut 2-face, between the two new vertices on its boundary
-        new_edges, new_eZ, new_extra = self._pair(eZ, bits_e, v, zid)
+        new_edges, new_eZ, new_slots = self._pair(eZ, bits_e, v, zid)
         self.last_new_edges = len(new_edges)
         # the vertices
         self._x.append(xv)
@@ -248,12 +250,12 @@ class Complex:
         self._z.append(zv)
         self._ez.append(ezv)
         # the cut edges become (a, v) and (v, b)
-        ext = self.extra[k]
+        ext = self.slots[k]
         self.edges[k, 1] = v
-        self.extra[k, 1] = zid
+        self.slots[k, 1] = d - 1  # a new vertex's zero list ends with the cutting unit
         self._edges.append(np.stack([v, b], 1), new_edges)
         self._eZ.append(eZ, new_eZ)
-        self._extra.append(np.stack([np.full(n, zid, self.idt), ext[:, 1]], 1), new_extra)
+        self._slots.append(np.stack([np.full(n, d - 1, np.int8), ext[:, 1]], 1), new_slots)
         self._up.append(self.up[k], np.full(len(new_edges), -1, dtype=np.int8))
 
     def _pair(self, eZ: np.ndarray, bits_e: np.ndarray, v: np.ndarray, zid: int):
@@ -300,8 +302,7 @@ class Complex:
         keep = np.arange(d - 1)[None, :] != col[p][:, None]
         red = eZ[src[p]][keep].reshape(m, d - 2)
         new_eZ = np.concatenate([red, np.full((m, 1), zid, self.idt)], 1)
-        new_extra = np.stack([eZ[src[p], col[p]], eZ[src[q], col[q]]], 1)
-        return new_edges, new_eZ, new_extra
+        return new_edges, new_eZ, np.stack([col[p], col[q]], 1)
 
 
 _MIX = np.array(
