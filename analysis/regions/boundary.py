@@ -319,10 +319,10 @@ def _boundary_nd(net: ReLUNetwork, box: Any) -> DecisionBoundary:
     """3 or more inputs on a box: the pieces from the exact complex (a simple arrangement)."""
     try:
         tc = tie_cells(net, box)
-    except Degenerate:
+    except Degenerate as why:
         raise ValueError(
-            "this network's arrangement is not simple on the box (a vertex lies exactly on a "
-            "zero set), which the decision boundary in 3 or more inputs needs; slice it "
+            f"the decision boundary in {net.input_dim} inputs needs a simple arrangement "
+            f"within the float range, and here {why}; slice the network "
             "(analysis.regions.restrict) or move the box"
         ) from None
     layers = integer_layers(net)

@@ -48,10 +48,16 @@ class TieCells:
 
 def _output_bound(net: ReLUNetwork, box: Box) -> Fraction:
     """A power of two above twice every |output| on the box (interval arithmetic, floats)."""
-    r = np.array([max(abs(float(lo)), abs(float(hi))) for lo, hi in box])
-    for W, b in zip(net.weights, net.biases, strict=True):
-        r = (np.abs(W) @ r + np.abs(b)) * (1 + 2.0**-40)
+    try:
+        r = np.array([max(abs(float(lo)), abs(float(hi))) for lo, hi in box])
+    except OverflowError:
+        raise Degenerate("a box bound beyond the float range") from None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for W, b in zip(net.weights, net.biases, strict=True):
+            r = (np.abs(W) @ r + np.abs(b)) * (1 + 2.0**-40)
     top = float(np.max(r)) if len(r) else 0.0
+    if not np.isfinite(top):
+        raise Degenerate("outputs beyond the float range")
     return Fraction(2) ** (int(np.ceil(np.log2(2 * top + 1))) + 1)
 
 
