@@ -316,7 +316,12 @@ def region_graph(
 ) -> nx.Graph:
     """The graph of activation regions, with an edge per shared facet.
 
-    Each region's facets are found exactly (one strict-feasibility LP per distinct unit
+    On a box with 2 to 12 inputs (``method="auto"`` or ``"edges"``) the graph comes from the
+    exact complex of :mod:`analysis.regions.methods.edges`: its facets are read off the
+    vertices, and each node's ``point``, ``A``, ``c`` and ``region`` are computed exactly the
+    first time they are read (copies and pickles of the graph keep that). Otherwise, and
+    where that arrangement is not simple, each region's facets are found exactly (one
+    strict-feasibility LP per distinct unit
     hyperplane, restricted to that hyperplane, in one float batch with exact certificates
     or the exact simplex); the region across a facet is then found by its activation
     pattern just across a relative-interior point of the facet (a lexicographic
