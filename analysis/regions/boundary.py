@@ -31,12 +31,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from analysis.networks import ReLUNetwork
 from analysis.regions.api import enumerate_regions
 from analysis.regions.domain import normalize_domain
-from analysis.regions.exact.scaling import integer_layers
+from analysis.regions.exact.scaling import PatternMaps
 from analysis.regions.methods.edges.exact import Degenerate
 from analysis.regions.methods.edges.ties import tie_cells
 from analysis.regions.methods.polygon import iter_polygons
@@ -166,35 +164,6 @@ def _merge_collinear(segments: list[tuple[Point, Point]]) -> list[tuple[Point, P
     return [(a, b) for a, b in out]
 
 
-def _output_map(layers: list, pattern: Any) -> tuple[list[list[Fraction]], list[Fraction]]:
-    """The exact affine output map ``x -> A x + c`` on the region of ``pattern`` (integers)."""
-    d = len(layers[0][0][0])
-    P = np.eye(d, dtype=int).astype(object)  # hidden state h = (P x + q) / S
-    q = np.zeros(d, dtype=int).astype(object)
-    S = 1
-    for (Wi, Bi, den), act in zip(layers[:-1], pattern, strict=True):
-        W = np.array(Wi, dtype=object).reshape(len(Wi), -1)
-        mask = np.array(act, dtype=bool)
-        P = (W.dot(P))[mask]
-        q = (W.dot(q) + np.array(Bi, dtype=object) * S)[mask]
-        keep = np.flatnonzero(mask)
-        S *= den
-        # inactive units are 0: keep the full width with zero rows
-        Pf = np.zeros((len(Wi), d), dtype=int).astype(object)
-        qf = np.zeros(len(Wi), dtype=int).astype(object)
-        Pf[keep], qf[keep] = P, q
-        P, q = Pf, qf
-    Wi, Bi, den = layers[-1]
-    W = np.array(Wi, dtype=object).reshape(len(Wi), -1)
-    A = W.dot(P)
-    c = W.dot(q) + np.array(Bi, dtype=object) * S
-    S *= den
-    return (
-        [[Fraction(int(v), S) for v in row] for row in A.tolist()],
-        [Fraction(int(v), S) for v in c.tolist()],
-    )
-
-
 def _one_winner(A: Any, c: Any, verts: Sequence[Point]) -> bool:
     """Whether one output is strictly largest (one output: of one strict sign) at every vertex.
 
@@ -219,9 +188,9 @@ def _boundary_2d(net: ReLUNetwork, box: Any) -> DecisionBoundary:
     pair_of: dict[Any, tuple[int, int]] = {}
     crossed = ties = 0
     polys = list(iter_polygons(net, box))
-    layers = integer_layers(net)
+    maps = PatternMaps(net)
     for poly in polys:
-        A, c = _output_map(layers, poly.pattern)
+        A, c = maps.output(poly.pattern)
         if _one_winner(A, c, poly.vertices):
             continue  # an output beats every other at every vertex: no boundary here
         hit_inside = False
@@ -325,33 +294,10 @@ def _boundary_nd(net: ReLUNetwork, box: Any) -> DecisionBoundary:
             f"within the float range, and here {why}; slice the network "
             "(analysis.regions.restrict) or move the box"
         ) from None
-    layers = integer_layers(net)
-    d = net.input_dim
-    # the hidden maps h = P x + q (a positive scale dropped), shared by pattern prefixes
-    maps: dict[tuple, tuple[np.ndarray, np.ndarray]] = {
-        (): (np.eye(d, dtype=np.int64).astype(object), np.zeros(d, dtype=np.int64).astype(object))
-    }
-    Wo = [np.array(Wi, dtype=object).reshape(len(Wi), -1) for Wi, _, _ in layers]
-    Bo = [np.array(Bi, dtype=object) for _, Bi, _ in layers]
-    scale = [1]
-    for _, _, den in layers:
-        scale.append(scale[-1] * den)
-
-    def hidden_map(prefix: tuple) -> tuple[np.ndarray, np.ndarray]:
-        if prefix not in maps:
-            P, q = hidden_map(prefix[:-1])
-            k = len(prefix) - 1
-            on = np.array(prefix[-1], dtype=bool)
-            P2 = Wo[k].dot(P) * on[:, None]
-            q2 = (Wo[k].dot(q) + Bo[k] * scale[k]) * on
-            maps[prefix] = (P2, q2)
-        return maps[prefix]
-
+    maps = PatternMaps(net)
     pieces = []
     for pattern, (i, j) in zip(tc.patterns, tc.pairs, strict=True):
-        P, q = hidden_map(tuple(pattern))
-        L = len(layers) - 1
-        A, c = Wo[L].dot(P), Wo[L].dot(q) + Bo[L] * scale[L]
+        A, c, _ = maps.pre(tuple(pattern))  # the outputs, over a positive scale
         g = A[0] if len(c) == 1 else A[i] - A[j]
         g0 = c[0] if len(c) == 1 else c[i] - c[j]
         pieces.append(

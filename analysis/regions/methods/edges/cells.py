@@ -21,7 +21,7 @@ import numpy as np
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box
 from analysis.regions.limits import Limits
-from analysis.regions.methods.edges.complex import Complex, U
+from analysis.regions.methods.edges.complex import Complex, U, set_bits
 
 __all__ = ["build", "upward", "up_edges", "count_cells", "cell_bits"]
 
@@ -86,11 +86,6 @@ def count_cells(plus: np.ndarray, minus: np.ndarray) -> int:
     return int((plus.astype(np.int64) + minus).prod(axis=1).sum())
 
 
-def _set_bits(bits: np.ndarray, rows: np.ndarray, j: np.ndarray, d: int) -> None:
-    g = (j - 2 * d).astype(np.int64)
-    bits[rows, g // 64] |= np.uint64(1) << (g % 64).astype(np.uint64)
-
-
 def cell_bits(
     cx: Complex,
     plus: np.ndarray,
@@ -129,7 +124,7 @@ def cell_bits(
         setbit[first[unit & p & ~m]] = True
         setbit[first[both] + 1] = True
         on = np.flatnonzero(setbit)
-        _set_bits(bits, on, cx.Z[rows[on], s], d)
+        set_bits(bits, on, cx.Z[rows[on], s] - 2 * d)
     return bits, rows
 
 

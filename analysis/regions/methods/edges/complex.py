@@ -30,7 +30,7 @@ from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box
 from analysis.regions.methods.edges.exact import Degenerate, ExactNet
 
-__all__ = ["Complex"]
+__all__ = ["Complex", "set_bits"]
 
 U = 2.0**-53
 TINY = 2.0**-1020  # an absolute allowance for products that underflow
@@ -42,6 +42,12 @@ def _gamma(k: int) -> float:
     The factor 2 covers the rounding of the bound's own computation, at most (1 + u)^(k + 4).
     """
     return 2.0 * (k + 3) * U / (1.0 - (k + 3) * U)
+
+
+def set_bits(bits: np.ndarray, rows: np.ndarray, g: np.ndarray) -> None:
+    """Set the sign bit of hidden unit ``g[t]`` in row ``rows[t]`` of ``bits``, for every t."""
+    g = np.asarray(g, dtype=np.int64)
+    bits[rows, g // 64] |= np.uint64(1) << (g % 64).astype(np.uint64)
 
 
 class _Rows:
@@ -292,8 +298,7 @@ class Complex:
                 if rows is not ucols[j] or not m:
                     at += m
                     continue
-                g = (eZ[rows, j] - 2 * d).astype(np.int64)
-                keys[at + np.arange(m), zw + g // 64] |= np.uint64(1) << (g % 64).astype(np.uint64)
+                set_bits(keys[:, zw:], at + np.arange(m), eZ[rows, j] - 2 * d)
                 at += m
         order = _pair_order(keys)
         p, q = order[0::2], order[1::2]

@@ -32,7 +32,7 @@ import numpy as np
 
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box
-from analysis.regions.exact.scaling import integer_layers
+from analysis.regions.exact.scaling import PatternMaps
 
 __all__ = ["Degenerate", "ExactNet", "solve"]
 
@@ -79,10 +79,7 @@ class ExactNet:
 
         Converted on first use: most complexes never need them.
         """
-        return [
-            (np.array(Wi, dtype=object).reshape(len(Wi), -1), np.array(Bi, dtype=object), den)
-            for Wi, Bi, den in integer_layers(self.net)
-        ]
+        return PatternMaps(self.net).layers
 
     def unit(self, g: int) -> tuple[int, int]:
         """``(layer, index)`` of hidden unit number ``g``."""

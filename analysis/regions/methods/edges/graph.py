@@ -19,6 +19,7 @@ import numpy as np
 from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box
 from analysis.regions.exact.feasibility import interior_point
+from analysis.regions.exact.scaling import PatternMaps
 from analysis.regions.limits import Limits
 from analysis.regions.methods.edges.cells import build
 from analysis.regions.methods.edges.exact import Degenerate
@@ -31,9 +32,13 @@ _LAZY = ("region", "point", "A", "c")
 
 
 def region_of_pattern(
-    net: ReLUNetwork, box: Box | None, pattern: tuple[tuple[bool, ...], ...]
+    net: ReLUNetwork,
+    box: Box | None,
+    pattern: tuple[tuple[bool, ...], ...],
+    maps: PatternMaps | None = None,
 ) -> Region:
     """The exact :class:`Region` of a realised activation pattern."""
+    maps = maps or PatternMaps(net)
     d = net.input_dim
     zero = Fraction(0)
     rows: list[tuple[Fraction, ...]] = []
@@ -45,33 +50,19 @@ def region_of_pattern(
         rows += [tuple(e), tuple(-v for v in e)]
         consts += [-lo, hi]
         units += [None, None]
-    P = [[Fraction(int(i == j)) for j in range(d)] for i in range(d)]
-    q = [zero] * d
     for layer, bits in enumerate(pattern):
-        W, B = net.exact_weights[layer], net.exact_biases[layer]
-        Z = [
-            [sum((W[j, i] * P[i][m] for i in range(len(P))), zero) for m in range(d)]
-            for j in range(W.shape[0])
-        ]
-        z0 = [sum((W[j, i] * q[i] for i in range(len(q))), B[j]) for j in range(W.shape[0])]
+        R, r, s = maps.pre(tuple(pattern[:layer]))
         for j, on in enumerate(bits):
-            if any(Z[j]):
-                s = 1 if on else -1
-                rows.append(tuple(s * v for v in Z[j]))
-                consts.append(s * z0[j])
+            if any(R[j]):
+                sign = 1 if on else -1
+                rows.append(tuple(Fraction(sign * int(v), s) for v in R[j]))
+                consts.append(Fraction(sign * int(r[j]), s))
                 units.append((layer, j))
-        P = [Z[j] if on else [zero] * d for j, on in enumerate(bits)]
-        q = [z0[j] if on else zero for j, on in enumerate(bits)]
     point = interior_point(rows, consts)
     if point is None:  # cannot happen for a cell of the complex
         raise RuntimeError("a cell of the complex has no interior point")
-    W, B = net.exact_weights[-1], net.exact_biases[-1]
-    A = tuple(
-        tuple(sum((W[o, i] * P[i][m] for i in range(len(P))), zero) for m in range(d))
-        for o in range(W.shape[0])
-    )
-    c = tuple(sum((W[o, i] * q[i] for i in range(len(q))), B[o]) for o in range(W.shape[0]))
-    ineqs = tuple(Inequality(r, b, u) for r, b, u in zip(rows, consts, units, strict=True))
+    A, c = maps.output(pattern)
+    ineqs = tuple(Inequality(a, b, u) for a, b, u in zip(rows, consts, units, strict=True))
     return Region(pattern, point, ineqs, A, c)
 
 
@@ -80,9 +71,10 @@ class _Loader:
 
     def __init__(self, net: ReLUNetwork, box: Box):
         self.net, self.box = net, box
+        self.maps = PatternMaps(net)  # shared by every node: patterns share prefixes
 
     def __call__(self, pattern: tuple[tuple[bool, ...], ...]) -> Region:
-        return region_of_pattern(self.net, self.box, pattern)
+        return region_of_pattern(self.net, self.box, pattern, self.maps)
 
 
 class _Node(dict):

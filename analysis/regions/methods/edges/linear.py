@@ -18,7 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from analysis.regions.methods.edges.cells import cell_bits, up_edges
-from analysis.regions.methods.edges.complex import Complex, _gamma
+from analysis.regions.methods.edges.complex import Complex, _gamma, set_bits
 
 __all__ = ["facets", "linear_count", "unpack", "zero_derivative"]
 
@@ -53,7 +53,7 @@ def facets(cx: Complex) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
             continue
         g = (cx.Z[fv, s] - 2 * d).astype(np.int64)
         pb = fb.copy()
-        pb[np.arange(len(g)), g // 64] |= np.uint64(1) << (g % 64).astype(np.uint64)
+        set_bits(pb, np.arange(len(g)), g)
         lo.append(order[np.searchsorted(skey, _void(fb))])
         hi.append(order[np.searchsorted(skey, _void(pb))])
         units.append(g)

@@ -25,8 +25,9 @@ from analysis.networks import ReLUNetwork
 from analysis.regions.domain import Box
 from analysis.regions.limits import Limits
 from analysis.regions.methods.edges.cells import build, cell_bits, up_edges
+from analysis.regions.methods.edges.complex import set_bits
 from analysis.regions.methods.edges.exact import Degenerate
-from analysis.regions.methods.edges.linear import _void, facets, unpack, zero_derivative
+from analysis.regions.methods.edges.linear import _cat, _void, facets, unpack, zero_derivative
 
 __all__ = ["TieCells", "tie_cells"]
 
@@ -186,7 +187,7 @@ def tie_cells(net: ReLUNetwork, box: Box, limits: Limits | None = None) -> TieCe
             if not len(h):
                 continue
             up = fb.copy()
-            up[np.arange(len(h)), h // 64] |= np.uint64(1) << (h % 64).astype(np.uint64)
+            set_bits(up, np.arange(len(h)), h)
             ends = []
             for side in (fb, up):
                 k2 = _void(np.concatenate([side, t[:, None].astype(np.uint64)], 1))
@@ -195,8 +196,7 @@ def tie_cells(net: ReLUNetwork, box: Box, limits: Limits | None = None) -> TieCe
             both = ends[0][1] & ends[1][1]  # both sides are boundary cells
             a_all.append(ends[0][0][both])
             b_all.append(ends[1][0][both])
-    a = np.concatenate(a_all) if a_all else np.zeros(0, np.int64)
-    b = np.concatenate(b_all) if b_all else np.zeros(0, np.int64)
+    a, b = _cat(a_all), _cat(b_all)
     A = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
     n_pieces, label = connected_components(A, directed=False)
     one_of = np.full(n_pieces, -1)
